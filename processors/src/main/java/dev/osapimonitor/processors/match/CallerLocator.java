@@ -1,0 +1,11 @@
+package dev.osapimonitor.processors.match;
+
+/** Finds the calling application frame of the current thread's OS-API call (a stack walk; only when needed). */
+public interface CallerLocator {
+
+  /** Returned when the call was made by the agent or the extension itself: such calls are never recorded. */
+  Caller SELF = new Caller("<osapi-monitor>", "self", null, -1);
+
+  /** The first application frame, {@link #SELF}, or {@code null} when there is none (a JDK-only stack). */
+  Caller locate();
+}
