@@ -62,9 +62,10 @@ public class NioFileSystemProviderInstrumentation implements TypeInstrumentation
       return OsApiGate.enter(OsApiOps.FILE_OPEN, path, options, OsApiOps.MODE_FROM_OPTIONS);
     }
 
+    // Value 1: success unless it threw (the engine may turn an exclusive-create open into a file.create).
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     public static void onExit(@Advice.Enter OsApiCall call, @Advice.Thrown Throwable error) {
-      OsApiGate.exit(call, null, 0, error);
+      OsApiGate.exit(call, null, 1, error);
     }
   }
 

@@ -103,6 +103,10 @@ final class CompiledPolicy {
     if (propagateToChildren) {
       interest |= 1L << OsApiOps.PROCESS_EXEC;
     }
+    if ((interest & (1L << OsApiOps.FILE_CREATE)) != 0) {
+      // NIO creations arrive at the gate as opens and become creates in the engine.
+      interest |= 1L << OsApiOps.FILE_OPEN;
+    }
     return interest & all;
   }
 }

@@ -306,6 +306,12 @@ public final class OsApiEngine implements CallHandler {
 
   @Override
   public OsApiCall onEnter(int op, Object subject, Object detail, long value) {
+    if (op == OsApiOps.FILE_OPEN
+        && value == OsApiOps.MODE_FROM_OPTIONS
+        && detail instanceof java.util.Set
+        && ((java.util.Set<?>) detail).contains(java.nio.file.StandardOpenOption.CREATE_NEW)) {
+      op = OsApiOps.FILE_CREATE; // Files.createFile and other exclusive creations
+    }
     CallFacts f = facts.get().reset(op, subject, detail, value, callerLocator);
     try {
       return decide(f);

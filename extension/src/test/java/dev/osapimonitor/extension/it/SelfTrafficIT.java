@@ -1,0 +1,53 @@
+package dev.osapimonitor.extension.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.osapimonitor.extension.it.apps.IdleWorkload;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Under capture-all, nothing describes the agent's or the extension's own activity: the exporter's connections, the
+ * agent and extension jars, the policy file, the bootstrap bridge.
+ */
+class SelfTrafficIT {
+
+  @ParameterizedTest
+  @ValueSource(strings = {"grpc", "http/protobuf"})
+  void noSpanDescribesTheMonitorsOwnFilesOrSockets(String protocol) throws Exception {
+    List<ReceivedSpan> spans;
+    int port;
+    ChildJvm.Result result;
+    try (OtlpReceiver receiver = protocol.equals("grpc") ? new GrpcOtlpReceiver() : new HttpOtlpReceiver()) {
+      port = Integer.parseInt(receiver.endpoint().substring(receiver.endpoint().lastIndexOf(':') + 1));
+      result = ChildJvm.of(IdleWorkload.class).examplePolicy("capture-all.yaml").exportTo(receiver).run();
+      spans = receiver.apiSpans();
+      assertThat(receiver.requestCount()).isGreaterThan(1);
+    }
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    assertThat(Spans.where(spans, s -> s.string("file.path") != null && s.string("file.path").equals("/etc/hostname")))
+        .as("the application's own reads are there")
+        .hasSizeGreaterThanOrEqualTo(5);
+    assertThat(Spans.where(spans, s -> Long.valueOf(port).equals(s.attribute("server.port"))
+            || Long.valueOf(port).equals(s.attribute("network.peer.port"))))
+        .as("exporter connections")
+        .isEmpty();
+    assertThat(Spans.where(spans, s -> {
+          String path = s.string("file.path");
+          return path != null
+              && (path.contains("opentelemetry-javaagent") || path.contains("osapi-monitor")
+                  || path.endsWith("capture-all.yaml"));
+        }))
+        .as("the agent's and extension's files")
+        .isEmpty();
+    assertThat(Spans.where(spans, s -> {
+          String caller = s.string("code.function.name");
+          return caller != null
+              && (caller.startsWith("io.opentelemetry.") || caller.startsWith("dev.osapimonitor.processors")
+                  || caller.startsWith("dev.osapimonitor.exporter") || caller.startsWith("okhttp3."));
+        }))
+        .as("calls made by the agent's or the extension's code")
+        .isEmpty();
+  }
+}
