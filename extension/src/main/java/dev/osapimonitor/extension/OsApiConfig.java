@@ -15,8 +15,11 @@ import java.util.Locale;
  * @param jmxEnabled {@code otel.instrumentation.osapi.jmx.enabled}
  * @param testingClock {@code otel.instrumentation.osapi.testing.clock}
  * @param testingFault {@code otel.instrumentation.osapi.testing.fault}
+ * @param declarativeFile the agent's declarative configuration file ({@code otel.config.file}), when the policy is
+ *     embedded there rather than named by {@code otel.instrumentation.osapi.policy}
  */
 public record OsApiConfig(
+    String declarativeFile,
     String policyFile,
     boolean requireSecureFiles,
     boolean jmxEnabled,
@@ -52,12 +55,52 @@ public record OsApiConfig(
     }
     String fault = config.getString(TESTING_FAULT, "none").toLowerCase(Locale.ROOT);
     return new OsApiConfig(
+        null,
         blankToNull(config.getString(POLICY)),
         config.getBoolean(REQUIRE_SECURE_FILES, true),
         config.getBoolean(JMX_ENABLED, true),
         clock,
         fault,
         ExporterConfig.from(config));
+  }
+
+  /**
+   * The configuration in declarative mode: the {@code instrumentation/development.java.osapi} node of the file
+   * named by {@code otel.config.file}. Its {@code policy} is either a path (a string) or the policy itself (a
+   * mapping, read from the file with its line numbers).
+   */
+  static OsApiConfig fromDeclarative(
+      String configFile, io.opentelemetry.api.incubator.config.DeclarativeConfigProperties osapi) {
+    String policy = null;
+    String embedded = null;
+    if (osapi.getPropertyKeys().contains("policy")) {
+      if (osapi.getStructured("policy") != null) {
+        embedded = configFile;
+      } else {
+        policy = blankToNull(osapi.getString("policy"));
+      }
+    }
+    var exporter = osapi.getStructured("exporter", io.opentelemetry.api.incubator.config.DeclarativeConfigProperties.empty());
+    var spool = exporter.getStructured("spool", io.opentelemetry.api.incubator.config.DeclarativeConfigProperties.empty());
+    var retry = exporter.getStructured("retry", io.opentelemetry.api.incubator.config.DeclarativeConfigProperties.empty());
+    var file = exporter.getStructured("file", io.opentelemetry.api.incubator.config.DeclarativeConfigProperties.empty());
+    var jmx = osapi.getStructured("jmx", io.opentelemetry.api.incubator.config.DeclarativeConfigProperties.empty());
+    return new OsApiConfig(
+        embedded,
+        policy,
+        osapi.getBoolean("require_secure_files", true),
+        jmx.getBoolean("enabled", true),
+        null,
+        "none",
+        new ExporterConfig(
+            exporter.getString("mode", "auto"),
+            blankToNull(spool.getString("dir")),
+            spool.getLong("max_bytes", 256L * 1024 * 1024),
+            Duration.ofMillis(retry.getLong("initial_backoff_ms", 1000)),
+            Duration.ofMillis(retry.getLong("max_backoff_ms", 30000)),
+            blankToNull(file.getString("path")),
+            file.getLong("max_bytes", 64L * 1024 * 1024),
+            file.getInt("max_files", 5)));
   }
 
   static String blankToNull(String s) {

@@ -56,6 +56,21 @@ public final class EngineScheduler {
             TimeUnit.MILLISECONDS));
   }
 
+  /** Runs a task once, after a delay, on the scheduler thread. */
+  public void once(long delayMillis, String what, Runnable task) {
+    executor.schedule(
+        () -> {
+          try {
+            task.run();
+          } catch (Throwable t) {
+            OsApiGate.countInternalError();
+            logger.log(Level.WARNING, "osapi-monitor: " + what + " failed", t);
+          }
+        },
+        delayMillis,
+        TimeUnit.MILLISECONDS);
+  }
+
   public void shutdown() {
     executor.shutdownNow();
   }

@@ -648,6 +648,13 @@ public final class OsApiEngine implements CallHandler {
 
   // ---------------------------------------------------------------- statistics
 
+  private final DryRunReport dryRunReport = new DryRunReport(this);
+
+  /** Sends the dry-run report (only in dry-run mode). Called by the scheduler. */
+  public void reportDryRun() {
+    dryRunReport.report();
+  }
+
   DecisionCounters counters() {
     return counters;
   }

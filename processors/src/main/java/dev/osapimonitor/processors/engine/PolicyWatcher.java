@@ -17,16 +17,28 @@ import java.util.Objects;
  */
 public final class PolicyWatcher {
 
+  /** How a watched file becomes a policy: a policy file, or the policy node of a declarative configuration. */
+  @FunctionalInterface
+  public interface Loader {
+    Policy load(Path file) throws PolicyException;
+  }
+
   private final OsApiEngine engine;
   private final Path file;
   private final boolean requireSecure;
+  private final Loader loader;
   private Object lastKey;
   private String lastProblem;
 
   public PolicyWatcher(OsApiEngine engine, Path file, boolean requireSecure) {
+    this(engine, file, requireSecure, PolicyParser::parseFile);
+  }
+
+  public PolicyWatcher(OsApiEngine engine, Path file, boolean requireSecure, Loader loader) {
     this.engine = engine;
     this.file = file;
     this.requireSecure = requireSecure;
+    this.loader = loader;
   }
 
   public Path file() {
@@ -61,7 +73,7 @@ public final class PolicyWatcher {
                   + "(or set otel.instrumentation.osapi.require-secure-files=false)");
         }
       }
-      Policy policy = PolicyParser.parseFile(file);
+      Policy policy = loader.load(file);
       if (!atStartup && policy.sha256().equals(engine.policy().sha256())) {
         return true; // touched, not changed
       }

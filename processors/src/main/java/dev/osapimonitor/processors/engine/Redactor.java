@@ -69,6 +69,8 @@ public final class Redactor {
 
   private static final Set<String> DASH_A_PASSWORD_PROGRAMS = Set.of("redis-cli");
 
+  private static final Set<String> AUTH_SCHEME_WORDS = Set.of("bearer", "basic", "digest", "token", "negotiate");
+
   private final List<Pattern> extraPatterns;
   private final Set<String> extraFlags;
 
@@ -90,19 +92,26 @@ public final class Redactor {
     if (out.indexOf("PRIVATE KEY") >= 0) {
       out = PRIVATE_KEY.matcher(out).replaceAll(Matcher.quoteReplacement(MASK));
     }
-    out = KEY_VALUE.matcher(out).replaceAll("$1" + Matcher.quoteReplacement(MASK));
+    // Schemes first: in "Authorization: Basic xyz" the credential is xyz, not the word Basic.
+    out = AUTH_SCHEME.matcher(out).replaceAll("$1" + Matcher.quoteReplacement(MASK));
+    out = KEY_VALUE.matcher(out).replaceAll(m -> isAuthScheme(m.group(2))
+        ? Matcher.quoteReplacement(m.group(0))
+        : Matcher.quoteReplacement(m.group(1) + MASK));
     if (out.indexOf("://") >= 0) {
       out = URL_USERINFO.matcher(out).replaceAll("$1" + Matcher.quoteReplacement(MASK) + "$3");
     }
     if (out.regionMatches(true, 0, "jdbc:oracle", 0, 11) || out.toLowerCase(Locale.ROOT).contains("jdbc:oracle")) {
       out = ORACLE_THIN.matcher(out).replaceAll("$1" + Matcher.quoteReplacement(MASK) + "$3");
     }
-    out = AUTH_SCHEME.matcher(out).replaceAll("$1" + Matcher.quoteReplacement(MASK));
     out = KNOWN_TOKENS.matcher(out).replaceAll(Matcher.quoteReplacement(MASK));
     for (Pattern p : extraPatterns) {
       out = replaceExtra(p, out);
     }
     return out;
+  }
+
+  private static boolean isAuthScheme(String value) {
+    return AUTH_SCHEME_WORDS.contains(value.toLowerCase(Locale.ROOT));
   }
 
   private static String replaceExtra(Pattern p, String s) {
@@ -134,11 +143,32 @@ public final class Redactor {
     List<String> out = new ArrayList<>(args.size());
     String program = args.isEmpty() ? "" : baseName(args.get(0));
     boolean maskNext = false;
+    boolean inKeyBlock = false;
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i) == null ? "" : args.get(i);
       if (maskNext) {
         out.add(MASK);
         maskNext = false;
+        continue;
+      }
+      // A PEM private key split over several arguments: mask from BEGIN to END.
+      if (!inKeyBlock && arg.contains("-----BEGIN") && i + 1 < args.size() && !arg.contains("-----END")
+          && String.join(" ", args.subList(i, Math.min(args.size(), i + 4))).contains("PRIVATE KEY")) {
+        inKeyBlock = true;
+      }
+      if (inKeyBlock) {
+        out.add(MASK);
+        if (arg.contains("-----END") || arg.endsWith("KEY-----") && i > 0 && args.get(i - 1).contains("PRIVATE")
+            && arg.indexOf("-----END") >= 0) {
+          inKeyBlock = false;
+        }
+        continue;
+      }
+      // "Authorization: Bearer <token>" split over arguments: the argument after the scheme is the credential.
+      if (i > 0 && i + 1 < args.size() && AUTH_SCHEME_WORDS.contains(arg.toLowerCase(Locale.ROOT))
+          && args.get(i - 1).toLowerCase(Locale.ROOT).endsWith("authorization:")) {
+        out.add(arg);
+        maskNext = true;
         continue;
       }
       String lower = arg.toLowerCase(Locale.ROOT);

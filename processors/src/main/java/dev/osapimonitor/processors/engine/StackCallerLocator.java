@@ -22,7 +22,14 @@ final class StackCallerLocator implements CallerLocator {
       StackWalker.getInstance(EnumSet.of(StackWalker.Option.RETAIN_CLASS_REFERENCE));
   private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
   private static final String GATE_PACKAGE = "dev.osapimonitor.bootstrap.";
-  private static final ClassLoader OWN_LOADER = StackCallerLocator.class.getClassLoader();
+  /**
+   * The extension's class loader. When these classes run on the application class path instead (unit tests, the
+   * command line), there is no separate loader to recognise, so none is.
+   */
+  private static final ClassLoader OWN_LOADER =
+      StackCallerLocator.class.getClassLoader() == ClassLoader.getSystemClassLoader()
+          ? null
+          : StackCallerLocator.class.getClassLoader();
 
   private volatile String[] skipPackages;
 
@@ -54,7 +61,7 @@ final class StackCallerLocator implements CallerLocator {
     if (loader == null) {
       return false;
     }
-    if (loader == OWN_LOADER) {
+    if (OWN_LOADER != null && loader == OWN_LOADER) {
       return true;
     }
     String loaderName = loader.getClass().getName();

@@ -117,7 +117,11 @@ public final class BoundedRegex {
         boolean unbounded = unboundedQuantifierAt(regex, i + 1);
         if (group != null) {
           if (unbounded && group[1] != 0) {
-            return regex.substring(group[0], Math.min(n, i + 2));
+            int end = i + 2;
+            if (regex.charAt(i + 1) == '{') {
+              end = regex.indexOf('}', i + 1) + 1;
+            }
+            return regex.substring(group[0], Math.min(n, end));
           }
           if ((unbounded || group[1] != 0) && !groups.isEmpty()) {
             groups.peek()[1] = 1;

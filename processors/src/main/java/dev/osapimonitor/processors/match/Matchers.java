@@ -50,6 +50,45 @@ public final class Matchers {
     return new AllOf(sorted);
   }
 
+  /**
+   * Any of several matches, each limited to its own operations (a list under {@code lookback.match}).
+   */
+  public static CallMatcher anyOf(long[] opMasks, CallMatcher[] matchers) {
+    long[] masks = opMasks.clone();
+    CallMatcher[] alternatives = matchers.clone();
+    int cost = 0;
+    for (CallMatcher m : alternatives) {
+      cost = Math.max(cost, m.cost());
+    }
+    int maxCost = cost;
+    return new CallMatcher() {
+      @Override
+      public boolean matches(CallFacts facts) {
+        long bit = 1L << facts.op();
+        for (int i = 0; i < alternatives.length; i++) {
+          if ((masks[i] & bit) != 0 && alternatives[i].matches(facts)) {
+            return true;
+          }
+        }
+        return false;
+      }
+
+      @Override
+      public int cost() {
+        return maxCost;
+      }
+
+      @Override
+      public String describe() {
+        List<String> parts = new ArrayList<>();
+        for (CallMatcher m : alternatives) {
+          parts.add("{" + m.describe() + "}");
+        }
+        return "any of " + String.join(" | ", parts);
+      }
+    };
+  }
+
   /** Matches every call (an empty {@code match}). */
   public static final CallMatcher ANY =
       new CallMatcher() {

@@ -68,8 +68,7 @@ public final class PolicyParser {
   static final Set<String> SETTINGS_KEYS =
       keys(
           "flags_dir", "reload_interval", "max_attribute_length", "max_command_args", "caller",
-          "propagate_trace_context", "window_rollover", "dry_run_report_interval", "require_secure_files",
-          "enduser_attribute");
+          "propagate_trace_context", "window_rollover", "dry_run_report_interval", "enduser_attribute");
   static final Set<String> CALLER_KEYS = keys("enabled", "skip_packages");
   static final Set<String> ROLLOVER_KEYS = keys("max_duration", "max_spans");
   static final Set<String> REDACTION_KEYS = keys("patterns", "secret_flags");
@@ -137,9 +136,39 @@ public final class PolicyParser {
     return new PolicyParser(source).read(YamlView.root(root, source), sha256(text));
   }
 
-  /** Compiles an already composed node (e.g. the osapi node of the agent's declarative configuration). */
-  static Policy parseNode(Node node, String source, String hashInput) throws PolicyException {
-    return new PolicyParser(source).read(YamlView.root(node, source), sha256(hashInput));
+  /**
+   * Reads a policy embedded in a larger YAML file, e.g. the {@code policy} node under
+   * {@code instrumentation/development: java: osapi:} of the agent's declarative configuration. Errors name the
+   * file and the line in it; key paths are relative to the policy node. The hash covers the whole file.
+   *
+   * @param path the mapping keys leading to the policy node
+   */
+  public static Policy parseEmbedded(Path file, List<String> path) throws PolicyException {
+    String name = file.toString();
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new PolicyException(name, 0, "", "cannot read: " + e);
+    }
+    Node node = compose(text, name);
+    YamlView view = YamlView.root(node, name);
+    for (String key : path) {
+      if (!view.isMapping()) {
+        throw view.error("expected a mapping on the way to " + String.join(".", path));
+      }
+      YamlView next = view.mapping().get(key);
+      if (next == null) {
+        throw view.error("no '" + key + "' (looking for the policy at " + String.join(" / ", path) + ")");
+      }
+      view = next;
+    }
+    return new PolicyParser(name + " [" + String.join("/", path) + "]")
+        .read(YamlView.root(nodeOf(view), name), sha256(text));
+  }
+
+  private static Node nodeOf(YamlView view) {
+    return view.node();
   }
 
   static Node compose(String text, String source) throws PolicyException {
@@ -432,13 +461,11 @@ public final class PolicyParser {
         m.containsKey("dry_run_report_interval")
             ? duration(m.get("dry_run_report_interval"), Duration.ofSeconds(1), Duration.ofDays(1))
             : d.dryRunReportInterval();
-    boolean secure =
-        m.containsKey("require_secure_files") ? m.get("require_secure_files").bool() : d.requireSecureFiles();
     String enduser =
         m.containsKey("enduser_attribute") ? m.get("enduser_attribute").string() : d.enduserAttribute();
     return new Settings(
         flagsDir, reload, maxLength, maxArgs, callerEnabled, skip, propagate, maxDuration, maxSpans, report,
-        secure, enduser);
+        enduser);
   }
 
   private Redaction readRedaction(YamlView node) throws PolicyException {
@@ -484,21 +511,66 @@ public final class PolicyParser {
     long opMask = allOps();
     CallMatcher match = Matchers.ANY;
     if (m.containsKey("match")) {
-      CompiledMatch compiled = readMatch(m.get("match"), true);
-      opMask = compiled.opMask;
-      match = compiled.matcher;
+      YamlView matchNode = m.get("match");
+      if (matchNode.isSequence()) {
+        // Any of several matches, each with its own families/operations.
+        List<YamlView> items = matchNode.sequence();
+        if (items.isEmpty()) {
+          throw matchNode.error("an empty list of matches records nothing; set 'enabled: false' instead");
+        }
+        long[] masks = new long[items.size()];
+        CallMatcher[] matchers = new CallMatcher[items.size()];
+        opMask = 0;
+        for (int i = 0; i < items.size(); i++) {
+          CompiledMatch compiled = readMatch(items.get(i), true);
+          masks[i] = compiled.opMask;
+          matchers[i] = compiled.matcher;
+          opMask |= compiled.opMask;
+        }
+        match = Matchers.anyOf(masks, matchers);
+      } else {
+        CompiledMatch compiled = readMatch(matchNode, true);
+        opMask = compiled.opMask;
+        match = compiled.matcher;
+      }
     }
     return new LookbackSpec(enabled, maxRecords, maxAge, enabled ? opMask : 0, match);
   }
 
   // ---- flags and windows
 
+  /** The keys of a flag file: a flag without {@code name} (the file name is the name). */
+  static final Set<String> FLAG_FILE_KEYS = keys("reason", "owner", "ticket", "expires", "ttl", "scope");
+
+  /**
+   * Reads a flag file of a flags directory: a mapping with the keys of a policy flag except {@code name}, which is
+   * the file's name. {@code defaultOwner} (the file's owner) fills a missing {@code owner}.
+   */
+  public static FlagSpec parseFlagFile(String text, String source, String name, String defaultOwner)
+      throws PolicyException {
+    if (!NAME.matcher(name).matches()) {
+      throw new PolicyException(source, 0, "", "invalid flag name '" + shorten(name) + "' (from the file name)");
+    }
+    Node node = compose(text, source);
+    YamlView view = YamlView.root(node, source);
+    Map<String, YamlView> m = view.mapping();
+    YamlView.checkKeys(view, m, FLAG_FILE_KEYS);
+    Map<String, YamlView> withName = new LinkedHashMap<>(m);
+    PolicyParser parser = new PolicyParser(source);
+    FlagSpec spec = parser.readFlagEntries(view, withName, name, defaultOwner);
+    return spec;
+  }
+
   private FlagSpec readFlag(YamlView node) throws PolicyException {
     Map<String, YamlView> m = node.mapping();
     YamlView.checkKeys(node, m, FLAG_KEYS);
-    String name = name(node, m);
+    return readFlagEntries(node, m, name(node, m), null);
+  }
+
+  private FlagSpec readFlagEntries(YamlView node, Map<String, YamlView> m, String name, String defaultOwner)
+      throws PolicyException {
     String reason = required(node, m, "reason");
-    String owner = required(node, m, "owner");
+    String owner = defaultOwner != null && !m.containsKey("owner") ? defaultOwner : required(node, m, "owner");
     String ticket = m.containsKey("ticket") ? m.get("ticket").string() : "";
     Instant expires = null;
     Duration ttl = null;
@@ -917,10 +989,10 @@ public final class PolicyParser {
   }
 
   private CallMatcher ports(YamlView value) throws PolicyException {
-    List<YamlView> items = value.isSequence() ? value.sequence() : List.of(value);
     List<Integer> ranges = new ArrayList<>();
-    for (YamlView item : items) {
-      String text = item.string().trim();
+    for (Valued v : values(value)) {
+      YamlView item = v.node();
+      String text = v.value().trim();
       int dash = text.indexOf('-');
       try {
         int from = Integer.parseInt(dash < 0 ? text : text.substring(0, dash).trim());

@@ -16,7 +16,6 @@ public record Settings(
     Duration windowMaxDuration,
     int windowMaxSpans,
     Duration dryRunReportInterval,
-    boolean requireSecureFiles,
     String enduserAttribute) {
 
   public static final Duration DEFAULT_RELOAD_INTERVAL = Duration.ofSeconds(5);
@@ -46,7 +45,6 @@ public record Settings(
         DEFAULT_WINDOW_MAX_DURATION,
         DEFAULT_WINDOW_MAX_SPANS,
         DEFAULT_DRY_RUN_REPORT_INTERVAL,
-        true,
         "enduser.id");
   }
 }

@@ -45,6 +45,10 @@ final class YamlView {
     return path;
   }
 
+  Node node() {
+    return node;
+  }
+
   String source() {
     return source;
   }
@@ -85,7 +89,7 @@ final class YamlView {
     return path.isEmpty() ? key : path + "." + key;
   }
 
-  /** The entries of a mapping, in document order. Duplicate keys are rejected by the loader. */
+  /** The entries of a mapping, in document order. Duplicate keys are rejected. */
   Map<String, YamlView> mapping() throws PolicyException {
     if (!isMapping()) {
       throw error("expected a mapping (key: value), found " + describe());
@@ -98,6 +102,11 @@ final class YamlView {
             source, new YamlView(keyNode, path, source, budget).line(), path, "keys must be plain strings");
       }
       String key = ((ScalarNode) keyNode).getValue();
+      if (entries.containsKey(key)) {
+        // The composer keeps duplicates; a later value silently winning would hide a mistake.
+        throw new PolicyException(
+            source, new YamlView(keyNode, path, source, budget).line(), childPath(key), "duplicate key");
+      }
       entries.put(key, child(tuple.getValueNode(), childPath(key)));
     }
     return entries;
