@@ -15,4 +15,10 @@ public abstract class OsApiCall {
    * @param error what the method threw, or {@code null}
    */
   public abstract void end(Object result, long value, Throwable error);
+
+  /**
+   * Receives a detail observed while the call runs, from advice deeper in the same call (e.g. each class resolved
+   * while an object is deserialized). Default: ignored. Must not throw.
+   */
+  public void annotate(Object detail) {}
 }

@@ -24,6 +24,9 @@ public final class OsApiGate {
         }
       };
 
+  /** The followed call in progress on this thread, for {@link #annotate}. */
+  private static final ThreadLocal<OsApiCall> CURRENT = new ThreadLocal<OsApiCall>();
+
   /** Threads marked internal keep this depth for good; ordinary nesting uses 1. */
   private static final int INTERNAL_DEPTH = 1 << 20;
 
@@ -83,7 +86,28 @@ public final class OsApiGate {
         depth[0] = 0;
       }
     }
+    if (call != null) {
+      CURRENT.set(call);
+    }
     return call;
+  }
+
+  /**
+   * Passes a detail to the followed call in progress on this thread, if there is one and the operation is of
+   * interest (cheap otherwise: one volatile read and a bit test). Never throws into the application.
+   */
+  public static void annotate(int op, Object detail) {
+    if ((interest & (1L << op)) == 0) {
+      return;
+    }
+    OsApiCall call = CURRENT.get();
+    if (call != null) {
+      try {
+        call.annotate(detail);
+      } catch (Throwable t) {
+        internalErrors.incrementAndGet();
+      }
+    }
   }
 
   /** The advice's exit point; {@code call} may be {@code null}. Never throws into the application. */
@@ -92,13 +116,16 @@ public final class OsApiGate {
       return;
     }
     int[] depth = DEPTH.get();
-    if (depth[0] == 1) {
-      depth[0] = 0;
-    }
     try {
+      // Still raised while the call ends: what ending it does (a decision, class loading) is not recorded.
       call.end(result, value, error);
     } catch (Throwable t) {
       internalErrors.incrementAndGet();
+    } finally {
+      if (depth[0] == 1) {
+        depth[0] = 0;
+      }
+      CURRENT.set(null);
     }
   }
 

@@ -20,7 +20,24 @@ final class InstrumentedJdkClasses {
           "sun.nio.ch.NioSocketImpl",
           "sun.nio.ch.SocketChannelImpl",
           "sun.nio.ch.ServerSocketChannelImpl",
-          "java.net.ServerSocket");
+          "java.net.ServerSocket",
+          "sun.nio.ch.DatagramChannelImpl",
+          // process lifecycle
+          "java.lang.Runtime",
+          "java.lang.ProcessImpl",
+          // native, env
+          "java.lang.System",
+          // jndi
+          "javax.naming.InitialContext",
+          "com.sun.jndi.toolkit.url.GenericURLContext",
+          // deserialization
+          "java.io.ObjectInputStream",
+          // code
+          "java.lang.invoke.MethodHandles$Lookup",
+          "com.sun.tools.attach.VirtualMachine",
+          "sun.tools.attach.HotSpotVirtualMachine",
+          // dns
+          "java.net.InetAddress");
 
   private InstrumentedJdkClasses() {}
 }

@@ -39,6 +39,7 @@ public final class CaptureWindowRoots {
   private volatile long maxDurationNanos;
   private volatile int maxSpans;
   private final Map<String, Root> roots = new ConcurrentHashMap<>();
+  private volatile Context parent = Context.root();
 
   public CaptureWindowRoots(Tracer tracer, LongSupplier epochNanos, Duration maxDuration, int maxSpans) {
     if (maxSpans < 1) {
@@ -51,6 +52,14 @@ public final class CaptureWindowRoots {
     this.epochNanos = epochNanos;
     this.maxDurationNanos = maxDuration.toNanos();
     this.maxSpans = maxSpans;
+  }
+
+  /**
+   * Makes every root a child of {@code parent} instead of a trace of its own: a process started by a traced parent
+   * joins the parent's trace.
+   */
+  public void setParent(Context parent) {
+    this.parent = parent;
   }
 
   public void setBounds(Duration maxDuration, int maxSpans) {
@@ -121,7 +130,7 @@ public final class CaptureWindowRoots {
           owner
               .tracer
               .spanBuilder(CaptureAttributes.ROOT_SPAN_PREFIX + window.reason())
-              .setNoParent()
+              .setParent(owner.parent)
               .setSpanKind(SpanKind.INTERNAL)
               .setStartTimestamp(now, TimeUnit.NANOSECONDS)
               .setAllAttributes(window.attributes())

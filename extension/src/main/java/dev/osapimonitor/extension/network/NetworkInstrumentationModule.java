@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * Network: outbound connects ({@code Socket}, {@code SocketChannel}, and so every HTTP client built on them), binds
- * and listens ({@code ServerSocket}, {@code ServerSocketChannel}), accepts. Switch off with
+ * and listens ({@code ServerSocket}, {@code ServerSocketChannel}), accepts, and UDP ({@code DatagramSocket},
+ * {@code DatagramChannel}: bind, connect, first send to each peer). Switch off with
  * {@code otel.instrumentation.osapi-network.enabled=false}.
  */
 public class NetworkInstrumentationModule extends InstrumentationModule {
@@ -23,6 +24,7 @@ public class NetworkInstrumentationModule extends InstrumentationModule {
         new NioSocketImplInstrumentation(),
         new ServerSocketInstrumentation(),
         new SocketChannelInstrumentation(),
-        new ServerSocketChannelInstrumentation());
+        new ServerSocketChannelInstrumentation(),
+        new DatagramChannelInstrumentation());
   }
 }

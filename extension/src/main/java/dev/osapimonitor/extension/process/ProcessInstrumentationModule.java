@@ -6,7 +6,8 @@ import io.opentelemetry.javaagent.extension.instrumentation.TypeInstrumentation;
 import java.util.List;
 
 /**
- * Process starts ({@code ProcessBuilder.start}, and so every {@code Runtime.exec}). Switch off with
+ * Process starts ({@code ProcessBuilder.start}, and so every {@code Runtime.exec}), the JVM's own exit and halt,
+ * and children's exit codes as the application reads them. Switch off with
  * {@code otel.instrumentation.osapi-process.enabled=false}.
  */
 public class ProcessInstrumentationModule extends InstrumentationModule {
@@ -18,6 +19,9 @@ public class ProcessInstrumentationModule extends InstrumentationModule {
 
   @Override
   public List<TypeInstrumentation> typeInstrumentations() {
-    return List.of(new ProcessBuilderInstrumentation());
+    return List.of(
+        new ProcessBuilderInstrumentation(),
+        new ProcessLifecycleInstrumentation.RuntimeExit(),
+        new ProcessLifecycleInstrumentation.ChildExit());
   }
 }

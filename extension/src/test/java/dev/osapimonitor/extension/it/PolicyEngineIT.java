@@ -91,7 +91,12 @@ class PolicyEngineIT {
     assertThat(passwd.traceId()).isEqualTo(ids[1]);
     assertThat(passwd.string("osapi.capture.window_id")).isEqualTo(trigger.string("osapi.capture.window_id"));
     assertThat(Spans.where(spans, named("file.open").and(attr("file.path", "/etc/hostname")))).isEmpty();
-    assertThat(Spans.where(spans, s -> s.attributes().containsKey("osapi.family"))).hasSize(3);
+    // The shell start, the read of its exit code, /etc/passwd, and the look-back read.
+    assertThat(Spans.where(spans, s -> s.attributes().containsKey("osapi.family")))
+        .extracting(ReceivedSpan::name)
+        .containsExactlyInAnyOrder("file.open", "process.exec", "process.wait", "file.open");
+    assertThat(lookback.attributes()).containsEntry("osapi.trigger.rule", "shell-spawned")
+        .doesNotContainKey("threat.technique.id");
     ReceivedSpan fired = single(spans, named("osapi.audit trigger.fire"), "audit");
     assertThat(fired.attributes()).containsEntry("osapi.flag.scope", "trace:" + ids[1]);
   }

@@ -22,6 +22,9 @@ import java.util.Set;
  */
 public class CallRecord extends OsApiCall {
 
+  /** How much of a script is kept (before redaction and bounds). */
+  static final int SCRIPT_PREFIX = 256;
+
   final int op;
   final long startNanos;
   volatile long endNanos;
@@ -45,6 +48,12 @@ public class CallRecord extends OsApiCall {
   final boolean listen;
   final String name;
   final Caller caller;
+  /** Deserialization: the classes resolved while reading (bounded), and how many there were. */
+  final String[] names;
+  final int nameCount;
+  /** Script evaluation: length and a bounded prefix of the script; agent loads: the method used. */
+  final long detailLength;
+  final String detailText;
 
   // How the call ended; written once by end() on the calling thread, read after endNanos is set.
   long resultValue = Long.MIN_VALUE;
@@ -53,6 +62,7 @@ public class CallRecord extends OsApiCall {
   int localPort = -1;
   String errorType;
   String errorMessage;
+  long childPid = -1;
   volatile boolean exported;
 
   CallRecord(CallFacts facts, long startNanos, int maxArgs, boolean withCaller, boolean withEnduser) {
@@ -101,6 +111,31 @@ public class CallRecord extends OsApiCall {
     }
     this.name = facts.name();
     this.caller = withCaller ? facts.caller() : null;
+    if (op == OsApiOps.DESERIALIZATION_READ_OBJECT) {
+      List<String> all = facts.names();
+      this.names = all.toArray(new String[0]);
+      this.nameCount = facts.value() > 0 ? (int) facts.value() : all.size();
+    } else {
+      this.names = null;
+      this.nameCount = 0;
+    }
+    Object detail = facts.detail();
+    if (op == OsApiOps.CODE_EVAL) {
+      if (detail instanceof String) {
+        String script = (String) detail;
+        this.detailLength = script.length();
+        this.detailText = script.length() > SCRIPT_PREFIX ? script.substring(0, SCRIPT_PREFIX) : script;
+      } else {
+        this.detailLength = -1;
+        this.detailText = detail == null ? null : "<" + detail.getClass().getName() + ">";
+      }
+    } else if (op == OsApiOps.CODE_LOAD_AGENT || op == OsApiOps.CODE_DEFINE_CLASS) {
+      this.detailLength = op == OsApiOps.CODE_DEFINE_CLASS ? facts.value() : -1;
+      this.detailText = detail == null ? null : String.valueOf(detail);
+    } else {
+      this.detailLength = -1;
+      this.detailText = null;
+    }
     if (op == OsApiOps.NETWORK_ACCEPT) {
       readLocal(facts.subject());
     }
@@ -156,6 +191,13 @@ public class CallRecord extends OsApiCall {
         break;
       case OsApiOps.PROCESS_WAIT:
         resultValue = value;
+        if (result instanceof Process) {
+          try {
+            childPid = ((Process) result).pid();
+          } catch (UnsupportedOperationException e) {
+            // no pid on this platform
+          }
+        }
         break;
       case OsApiOps.NETWORK_CONNECT:
       case OsApiOps.NETWORK_BIND:
@@ -177,6 +219,13 @@ public class CallRecord extends OsApiCall {
           errorType = "returned false";
           errorMessage = "the operation reported failure";
         }
+        break;
+      case OsApiOps.DNS_RESOLVE:
+        resultText = addresses(result);
+        break;
+      case OsApiOps.PROCESS_EXIT:
+      case OsApiOps.PROCESS_HALT:
+        resultValue = value;
         break;
       default:
         if (result instanceof String) {
@@ -210,6 +259,26 @@ public class CallRecord extends OsApiCall {
     } catch (Exception e) {
       // closed meanwhile: no local address
     }
+  }
+
+  /** The addresses a resolution returned, comma-separated (at most 16). */
+  static String addresses(Object result) {
+    InetAddress[] all;
+    if (result instanceof InetAddress[]) {
+      all = (InetAddress[]) result;
+    } else if (result instanceof InetAddress) {
+      all = new InetAddress[] {(InetAddress) result};
+    } else {
+      return null;
+    }
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < all.length && i < 16; i++) {
+      if (i > 0) {
+        sb.append(',');
+      }
+      sb.append(all[i].getHostAddress());
+    }
+    return sb.toString();
   }
 
   boolean failed() {

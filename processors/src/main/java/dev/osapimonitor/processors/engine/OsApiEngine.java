@@ -251,6 +251,12 @@ public final class OsApiEngine implements CallHandler {
     this.roots =
         new CaptureWindowRoots(
             t, EngineClock::realEpochNanos, p.settings().windowMaxDuration(), p.settings().windowMaxSpans());
+    this.openTelemetry = openTelemetry;
+    Context inherited = inheritedContext();
+    if (Span.fromContext(inherited).getSpanContext().isValid()) {
+      // Started by a traced process: this JVM's capture windows continue the parent's trace.
+      roots.setParent(inherited);
+    }
     this.tracer = t;
     audit.setTracer(t);
     registerMetrics(openTelemetry.getMeter(SCOPE_NAME));
@@ -258,6 +264,32 @@ public final class OsApiEngine implements CallHandler {
     OsApiGate.install(this, interest());
   }
 
+
+  /**
+   * The trace context a parent process handed over in {@code TRACEPARENT}/{@code TRACESTATE} (the OpenTelemetry
+   * environment-variable carrier), or the root context. Read before the gate is installed.
+   */
+  static Context inheritedContext() {
+    Map<String, String> env = System.getenv();
+    if (!env.containsKey("TRACEPARENT")) {
+      return Context.root();
+    }
+    return W3CTraceContextPropagator.getInstance()
+        .extract(
+            Context.root(),
+            env,
+            new io.opentelemetry.context.propagation.TextMapGetter<Map<String, String>>() {
+              @Override
+              public Iterable<String> keys(Map<String, String> carrier) {
+                return java.util.List.of("traceparent", "tracestate");
+              }
+
+              @Override
+              public String get(Map<String, String> carrier, String key) {
+                return carrier == null ? null : carrier.get(key.toUpperCase(java.util.Locale.ROOT));
+              }
+            });
+  }
 
   private void registerMetrics(Meter meter) {
     AttributeKey<String> decisionKey = AttributeKey.stringKey("osapi.decision");
@@ -312,12 +344,87 @@ public final class OsApiEngine implements CallHandler {
         && ((java.util.Set<?>) detail).contains(java.nio.file.StandardOpenOption.CREATE_NEW)) {
       op = OsApiOps.FILE_CREATE; // Files.createFile and other exclusive creations
     }
+    switch (op) {
+      case OsApiOps.NETWORK_SEND:
+        // Not one span per packet: only a channel's first send to each peer goes on to the policy.
+        if (!udpPeers.firstSend(detail, subject)) {
+          return null;
+        }
+        break;
+      case OsApiOps.PROCESS_WAIT:
+        return childExit(subject, detail, value);
+      case OsApiOps.CODE_DEFINE_CLASS:
+        // Lambda proxies are hidden classes the JDK defines for every lambda: ordinary JVM machinery, not code
+        // loaded at run time by the application.
+        if (subject instanceof Class && ((Class<?>) subject).getName().contains("$$Lambda")) {
+          return null;
+        }
+        if (subject instanceof java.lang.invoke.MethodHandles.Lookup
+            && ((java.lang.invoke.MethodHandles.Lookup) subject).lookupClass().getName().contains("$$Lambda")) {
+          return null;
+        }
+        break;
+      case OsApiOps.DESERIALIZATION_READ_OBJECT:
+        if (!(subject instanceof java.util.List)) {
+          // Decided when the object is read and its classes are known.
+          return new PendingDeserialization(this, EngineClock.realEpochNanos());
+        }
+        break;
+      default:
+        break;
+    }
+    return decideNow(op, subject, detail, value, 0);
+  }
+
+  private OsApiCall decideNow(int op, Object subject, Object detail, long value, long startNanos) {
     CallFacts f = facts.get().reset(op, subject, detail, value, callerLocator);
+    f.startedAt(startNanos);
     try {
       return decide(f);
     } finally {
       f.clear();
     }
+  }
+
+  /** When the call started: now, unless it is decided late (a deserialization). */
+  private static long startOf(CallFacts f) {
+    long start = f.startedAt();
+    return start != 0 ? start : EngineClock.realEpochNanos();
+  }
+
+  /** A completed deserialization: decided now, with the classes it read, and ended at once. */
+  void completeDeserialization(PendingDeserialization pending, Object result, Throwable error) {
+    java.util.List<String> classes = pending.classNames(result);
+    OsApiCall call =
+        decideNow(OsApiOps.DESERIALIZATION_READ_OBJECT, classes, null, pending.count, pending.startNanos);
+    if (call != null) {
+      call.end(result, 1, error);
+    }
+  }
+
+  private final UdpPeers udpPeers = new UdpPeers();
+  private final java.util.Map<Process, Boolean> reportedChildren =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+  /** A child's exit code, read by the application: reported once per child. */
+  private OsApiCall childExit(Object subject, Object detail, long value) {
+    if (detail instanceof java.util.concurrent.CompletableFuture) {
+      // onExit(): report when the future completes, from another thread so that the gate sees a fresh call.
+      ((java.util.concurrent.CompletableFuture<?>) detail)
+          .whenCompleteAsync(
+              (process, error) -> {
+                if (error == null && process instanceof Process && !((Process) process).isAlive()) {
+                  Process p = (Process) process;
+                  int code = p.exitValue();
+                  OsApiGate.exit(OsApiGate.enter(OsApiOps.PROCESS_WAIT, p, null, code), p, code, null);
+                }
+              });
+      return null;
+    }
+    if (!(subject instanceof Process) || reportedChildren.put((Process) subject, Boolean.TRUE) != null) {
+      return null;
+    }
+    return decideNow(OsApiOps.PROCESS_WAIT, subject, null, value, 0);
   }
 
   private OsApiCall decide(CallFacts f) {
@@ -376,8 +483,7 @@ public final class OsApiEngine implements CallHandler {
         && cp.policy.lookback().match().matches(f)
         && !ThreadClassifier.isAgentThread()) {
       CallRecord record =
-          new CallRecord(
-              f, EngineClock.realEpochNanos(), cp.policy.settings().maxCommandArgs(), false, cp.needsEnduser);
+          new CallRecord(f, startOf(f), cp.policy.settings().maxCommandArgs(), false, cp.needsEnduser);
       buffer.add(record);
       counters.count(op, Decision.LOOKBACK, ruleName);
       propagate(f, cp, null, null);
@@ -441,7 +547,7 @@ public final class OsApiEngine implements CallHandler {
     }
     CapturedCall call =
         new CapturedCall(
-            this, f, EngineClock.realEpochNanos(), cp.policy.settings().maxCommandArgs(),
+            this, f, startOf(f), cp.policy.settings().maxCommandArgs(),
             cp.policy.settings().callerEnabled(), cp.needsEnduser, condition, rule);
     if (fault == EngineOptions.FAULT_ATTRIBUTES) {
       throw new IllegalStateException("osapi-monitor test fault: attributes");
@@ -477,6 +583,23 @@ public final class OsApiEngine implements CallHandler {
       compiled.contract.end(call, span);
     } finally {
       span.end(call.endNanos, TimeUnit.NANOSECONDS);
+    }
+    if (call.op == OsApiOps.PROCESS_HALT) {
+      // halt() skips shutdown hooks, so the SDK would never flush this span: push it out now (bounded wait).
+      flush(1000);
+    }
+  }
+
+  private volatile OpenTelemetry openTelemetry;
+
+  /** Flushes the SDK's span processors, waiting at most {@code millis}. */
+  public void flush(long millis) {
+    OpenTelemetry otel = openTelemetry;
+    if (otel instanceof io.opentelemetry.sdk.OpenTelemetrySdk) {
+      ((io.opentelemetry.sdk.OpenTelemetrySdk) otel)
+          .getSdkTracerProvider()
+          .forceFlush()
+          .join(millis, TimeUnit.MILLISECONDS);
     }
   }
 
@@ -561,7 +684,10 @@ public final class OsApiEngine implements CallHandler {
               .setParent(parent)
               .setSpanKind(SpanContract.kind(r.op))
               .setStartTimestamp(r.startNanos, TimeUnit.NANOSECONDS)
-              .setAllAttributes(cp.contract.start(r, condition, trigger.rule, true))
+              // Not the trigger rule's attributes (its tags describe the trigger, not this call); which trigger
+              // exported it is in osapi.trigger.rule.
+              .setAllAttributes(cp.contract.start(r, condition, null, true))
+              .setAttribute(CaptureAttributes.TRIGGER_RULE, trigger.rule.name())
               .addLink(triggerContext, Attributes.of(CaptureAttributes.TRIGGER_RULE, trigger.rule.name()))
               .startSpan();
       cp.contract.end(r, span);

@@ -64,8 +64,18 @@ final class SpanContract {
   static final AttributeKey<String> JNDI_NAME = AttributeKey.stringKey("osapi.jndi.name");
   static final AttributeKey<String> JNDI_SCHEME = AttributeKey.stringKey("osapi.jndi.scheme");
   static final AttributeKey<String> DESER_CLASS = AttributeKey.stringKey("osapi.deserialization.class");
-  static final AttributeKey<String> CODE_TARGET = AttributeKey.stringKey("osapi.code.target");
+  static final AttributeKey<List<String>> DESER_CLASSES = AttributeKey.stringArrayKey("osapi.deserialization.classes");
+  static final AttributeKey<Long> DESER_CLASS_COUNT = AttributeKey.longKey("osapi.deserialization.class_count");
+  static final AttributeKey<String> CODE_ENGINE = AttributeKey.stringKey("osapi.code.engine");
+  static final AttributeKey<Long> CODE_SCRIPT_LENGTH = AttributeKey.longKey("osapi.code.script_length");
+  static final AttributeKey<String> CODE_SCRIPT_PREFIX = AttributeKey.stringKey("osapi.code.script_prefix");
+  static final AttributeKey<String> CODE_CLASS = AttributeKey.stringKey("osapi.code.class");
+  static final AttributeKey<Boolean> CODE_HIDDEN = AttributeKey.booleanKey("osapi.code.hidden");
+  static final AttributeKey<String> ATTACH_TARGET = AttributeKey.stringKey("osapi.attach.target");
+  static final AttributeKey<String> ATTACH_AGENT = AttributeKey.stringKey("osapi.attach.agent");
+  static final AttributeKey<String> ATTACH_METHOD = AttributeKey.stringKey("osapi.attach.method");
   static final AttributeKey<String> DNS_NAME = AttributeKey.stringKey("dns.question.name");
+  static final AttributeKey<List<String>> DNS_ANSWERS = AttributeKey.stringArrayKey("dns.answers");
   static final AttributeKey<String> RESULT = AttributeKey.stringKey("osapi.result");
 
   static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
@@ -261,10 +271,50 @@ final class SpanContract {
         if (r.name != null) {
           b.put(DESER_CLASS, bounded(r.name, truncated));
         }
+        if (r.names != null) {
+          List<String> classes = new ArrayList<>(r.names.length);
+          for (String c : r.names) {
+            classes.add(Bounds.text(c, 512));
+          }
+          b.put(DESER_CLASSES, classes);
+          b.put(DESER_CLASS_COUNT, (long) r.nameCount);
+          if (r.nameCount > r.names.length) {
+            truncated[0] = true;
+          }
+        }
         break;
       case OsApiOps.FAMILY_CODE:
-        if (r.name != null) {
-          b.put(CODE_TARGET, bounded(r.name, truncated));
+        if (r.op == OsApiOps.CODE_EVAL) {
+          if (r.name != null) {
+            b.put(CODE_ENGINE, bounded(r.name, truncated));
+          }
+          if (r.detailLength >= 0) {
+            b.put(CODE_SCRIPT_LENGTH, r.detailLength);
+          }
+          if (r.detailText != null) {
+            String prefix = Bounds.text(redactor.text(r.detailText), CallRecord.SCRIPT_PREFIX);
+            if (r.detailLength > CallRecord.SCRIPT_PREFIX) {
+              prefix = prefix + Bounds.MARK_PREFIX + (r.detailLength - CallRecord.SCRIPT_PREFIX) + " chars]";
+              truncated[0] = true;
+            }
+            b.put(CODE_SCRIPT_PREFIX, prefix);
+          }
+        } else if (r.op == OsApiOps.CODE_DEFINE_CLASS) {
+          if (r.name != null) {
+            b.put(CODE_CLASS, bounded(r.name, truncated));
+          }
+          b.put(CODE_HIDDEN, r.detailLength == 1);
+        } else if (r.op == OsApiOps.CODE_ATTACH) {
+          if (r.name != null) {
+            b.put(ATTACH_TARGET, bounded(r.name, truncated));
+          }
+        } else if (r.op == OsApiOps.CODE_LOAD_AGENT) {
+          if (r.name != null) {
+            b.put(ATTACH_AGENT, bounded(r.name, truncated));
+          }
+          if (r.detailText != null) {
+            b.put(ATTACH_METHOD, r.detailText);
+          }
         }
         break;
       case OsApiOps.FAMILY_DNS:
@@ -283,14 +333,19 @@ final class SpanContract {
 
   /** What is known once the call returned or threw. */
   void end(CallRecord r, Span span) {
-    if (r.resultValue != Long.MIN_VALUE) {
+    if (r.childPid >= 0) {
+      span.setAttribute(PID, r.childPid);
+    }
+    if (r.op == OsApiOps.DNS_RESOLVE && r.resultText != null) {
+      span.setAttribute(DNS_ANSWERS, List.of(r.resultText.split(",")));
+    } else if (r.resultValue != Long.MIN_VALUE) {
       if (r.op == OsApiOps.PROCESS_EXEC) {
         span.setAttribute(PID, r.resultValue);
       } else if (r.op == OsApiOps.PROCESS_WAIT || r.op == OsApiOps.PROCESS_EXIT || r.op == OsApiOps.PROCESS_HALT) {
         span.setAttribute(EXIT_CODE, r.resultValue);
       }
     }
-    if (r.resultText != null) {
+    if (r.resultText != null && r.op != OsApiOps.DNS_RESOLVE) {
       span.setAttribute(RESULT, Bounds.text(redactor.text(r.resultText), maxLength));
     }
     if (r.localPort > 0 && r.op != OsApiOps.NETWORK_BIND) {

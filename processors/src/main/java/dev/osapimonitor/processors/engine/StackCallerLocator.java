@@ -42,8 +42,8 @@ final class StackCallerLocator implements CallerLocator {
   }
 
   @Override
-  public Caller locate() {
-    Classifier classifier = new Classifier(skipPackages);
+  public Caller locate(Class<?> skipClass) {
+    Classifier classifier = new Classifier(skipPackages, skipClass);
     Caller caller =
         WALKER
             .walk(frames -> frames.map(classifier::visit).filter(Objects::nonNull).findFirst())
@@ -82,13 +82,15 @@ final class StackCallerLocator implements CallerLocator {
     static final Caller NONE = new Caller("<none>", "none", null, -1);
 
     private final String[] skip;
+    private final Class<?> skipClass;
     /** 0: engine frames above the gate; 1: in the gate's frames; 2: below the gate (the JDK method and callers). */
     private int state;
     private Caller firstLibrary;
     private int seen;
 
-    Classifier(String[] skip) {
+    Classifier(String[] skip, Class<?> skipClass) {
       this.skip = skip;
+      this.skipClass = skipClass;
     }
 
     Caller visit(StackFrame frame) {
@@ -116,6 +118,9 @@ final class StackCallerLocator implements CallerLocator {
       if (isAgentClass(type)) {
         // The agent's or extension's code made this call, unless the application is already below us.
         return firstLibrary == null ? CallerLocator.SELF : firstLibrary;
+      }
+      if (skipClass != null && type.isAssignableFrom(skipClass)) {
+        return null;
       }
       String name = type.getName();
       for (String prefix : skip) {

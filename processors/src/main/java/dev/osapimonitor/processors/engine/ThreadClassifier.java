@@ -10,6 +10,9 @@ import java.util.stream.Collectors;
  * processor's worker, ...). The look-back path does not walk the stack for each call, so it relies on this: the
  * outermost non-JDK frame of a thread's stack says who started it. Threads whose stack is all JDK (pools, the common
  * fork-join pool) are not classified as agent threads; captured calls on them are still checked frame by frame.
+ *
+ * <p>The main thread runs the agent's {@code premain} before the application's {@code main}: while it does, it
+ * counts as the agent's, but that answer is not remembered.
  */
 final class ThreadClassifier {
 
@@ -18,18 +21,30 @@ final class ThreadClassifier {
 
   private static final ThreadLocal<Boolean> AGENT_THREAD = new ThreadLocal<>();
 
+  /** The agent's entry points that run on the application's main thread. */
+  private static final String AGENT_ENTRY = "io.opentelemetry.javaagent.OpenTelemetryAgent";
+
   private ThreadClassifier() {}
 
   static boolean isAgentThread() {
     Boolean known = AGENT_THREAD.get();
-    if (known == null) {
-      known = classify();
-      AGENT_THREAD.set(known);
+    if (known != null) {
+      return known;
     }
-    return known;
+    int kind = classify();
+    if (kind == PREMAIN) {
+      return true;
+    }
+    boolean agent = kind == AGENT;
+    AGENT_THREAD.set(agent);
+    return agent;
   }
 
-  private static boolean classify() {
+  private static final int APPLICATION = 0;
+  private static final int AGENT = 1;
+  private static final int PREMAIN = 2;
+
+  private static int classify() {
     List<Class<?>> classes =
         WALKER.walk(frames -> frames.map(StackFrame::getDeclaringClass).collect(Collectors.toList()));
     for (int i = classes.size() - 1; i >= 0; i--) {
@@ -39,11 +54,14 @@ final class ThreadClassifier {
       }
       if (type.getName().startsWith("dev.osapimonitor.bootstrap.")) {
         // Only the gate is between the JDK and here: a JDK-only thread.
-        return false;
+        return APPLICATION;
       }
-      return StackCallerLocator.isAgentClass(type);
+      if (type.getName().equals(AGENT_ENTRY)) {
+        return PREMAIN;
+      }
+      return StackCallerLocator.isAgentClass(type) ? AGENT : APPLICATION;
     }
-    return false;
+    return APPLICATION;
   }
 
   /** Marks the current thread as the agent's (our own workers call this once). */

@@ -6,6 +6,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import java.io.File;
+import java.lang.invoke.MethodHandles;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -51,6 +52,8 @@ public final class CallFacts {
   private boolean peerDone;
   private Caller caller;
   private boolean callerDone;
+  private String name;
+  private long startedAt;
   private Span span;
 
   /** Prepares this instance for a new call; drops everything derived from the previous one. */
@@ -72,6 +75,8 @@ public final class CallFacts {
     caller = null;
     callerDone = false;
     span = null;
+    name = null;
+    startedAt = 0;
     return this;
   }
 
@@ -87,12 +92,22 @@ public final class CallFacts {
     commandLine = null;
     host = null;
     address = null;
+    name = null;
   }
 
   // Visible for configuration by the engine.
   public static void configure(String user, String enduserAttribute) {
     osUser = user;
     enduserKey = AttributeKey.stringKey(enduserAttribute);
+  }
+
+  /** Sets when the call started, for calls decided after they ran; 0 means "now". */
+  public void startedAt(long epochNanos) {
+    this.startedAt = epochNanos;
+  }
+
+  public long startedAt() {
+    return startedAt;
   }
 
   public int op() {
@@ -134,11 +149,39 @@ public final class CallFacts {
   public String path() {
     if (path == null) {
       int family = family();
-      if (family == OsApiOps.FAMILY_FILE || family == OsApiOps.FAMILY_NATIVE) {
+      if (family == OsApiOps.FAMILY_FILE) {
         path = absolute(subject);
+      } else if (family == OsApiOps.FAMILY_NATIVE) {
+        // System.load passes a path (value 1); System.loadLibrary a name found on the library path (value 0).
+        path = value == 1 ? absolute(subject) : resolveLibrary(String.valueOf(subject));
       }
     }
     return path;
+  }
+
+  /**
+   * Where {@code System.loadLibrary(name)} finds the library: the first existing file named
+   * {@code System.mapLibraryName(name)} on {@code sun.boot.library.path} then {@code java.library.path}, the order
+   * the JDK searches; {@code null} when there is none (the load fails).
+   */
+  static String resolveLibrary(String name) {
+    if (name == null || name.indexOf('/') >= 0) {
+      return name;
+    }
+    String file = System.mapLibraryName(name);
+    for (String property : new String[] {"sun.boot.library.path", "java.library.path"}) {
+      String paths = System.getProperty(property, "");
+      for (String dir : paths.split(File.pathSeparator)) {
+        if (dir.isEmpty()) {
+          continue;
+        }
+        File candidate = new File(dir, file);
+        if (candidate.isFile()) {
+          return candidate.getAbsolutePath();
+        }
+      }
+    }
+    return null;
   }
 
   /** The destination of a rename, copy or link; {@code null} otherwise. */
@@ -377,6 +420,13 @@ public final class CallFacts {
    * engine or defined class, the DNS host, the native library (as given); {@code null} for file, process, network.
    */
   public String name() {
+    if (name == null) {
+      name = computeName();
+    }
+    return name;
+  }
+
+  private String computeName() {
     int family = family();
     if (family == OsApiOps.FAMILY_FILE
         || family == OsApiOps.FAMILY_PROCESS
@@ -386,7 +436,64 @@ public final class CallFacts {
     if (subject == null) {
       return null;
     }
-    return subject instanceof String ? (String) subject : String.valueOf(subject);
+    if (subject instanceof String) {
+      return (String) subject;
+    }
+    switch (op) {
+      case OsApiOps.DESERIALIZATION_READ_OBJECT:
+        List<String> classes = names();
+        return classes.isEmpty() ? null : classes.get(0);
+      case OsApiOps.CODE_EVAL:
+        return scriptEngineName(subject);
+      case OsApiOps.CODE_DEFINE_CLASS:
+        if (subject instanceof Class) {
+          return ((Class<?>) subject).getName();
+        }
+        if (subject instanceof MethodHandles.Lookup) {
+          return ((MethodHandles.Lookup) subject).lookupClass().getName();
+        }
+        return String.valueOf(subject);
+      case OsApiOps.CODE_ATTACH:
+        try {
+          return String.valueOf(subject.getClass().getMethod("id").invoke(subject)); // VirtualMachineDescriptor
+        } catch (ReflectiveOperationException | RuntimeException e) {
+          return String.valueOf(subject);
+        }
+      default:
+        return String.valueOf(subject);
+    }
+  }
+
+  /**
+   * All names of the call: for a deserialization, every class resolved while reading (top-level first); otherwise
+   * the single name, if any. A name clause matches when any of them matches.
+   */
+  @SuppressWarnings("unchecked")
+  public List<String> names() {
+    if (op == OsApiOps.DESERIALIZATION_READ_OBJECT && subject instanceof List) {
+      return (List<String>) subject;
+    }
+    String single = name == null ? computeNameIfNotList() : name;
+    return single == null ? List.of() : List.of(single);
+  }
+
+  private String computeNameIfNotList() {
+    return op == OsApiOps.DESERIALIZATION_READ_OBJECT ? null : name();
+  }
+
+  /** The engine's name ({@code ScriptEngineFactory.getEngineName()}), read reflectively: java.scripting is optional. */
+  static String scriptEngineName(Object engine) {
+    try {
+      // Through the interfaces: implementations are often non-public classes.
+      ClassLoader jdk = ClassLoader.getPlatformClassLoader();
+      Object factory =
+          Class.forName("javax.script.ScriptEngine", false, jdk).getMethod("getFactory").invoke(engine);
+      Object engineName =
+          Class.forName("javax.script.ScriptEngineFactory", false, jdk).getMethod("getEngineName").invoke(factory);
+      return String.valueOf(engineName);
+    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+      return engine.getClass().getName();
+    }
   }
 
   // ---- request context
@@ -427,7 +534,9 @@ public final class CallFacts {
   public Caller caller() {
     if (!callerDone) {
       callerDone = true;
-      caller = callerLocator == null ? null : callerLocator.locate();
+      // An instrumented library class (a script engine) is not its own caller: step over its frames.
+      Class<?> skip = op == OsApiOps.CODE_EVAL && subject != null ? subject.getClass() : null;
+      caller = callerLocator == null ? null : callerLocator.locate(skip);
     }
     return caller;
   }

@@ -7,5 +7,13 @@ public interface CallerLocator {
   Caller SELF = new Caller("<osapi-monitor>", "self", null, -1);
 
   /** The first application frame, {@link #SELF}, or {@code null} when there is none (a JDK-only stack). */
-  Caller locate();
+  default Caller locate() {
+    return locate(null);
+  }
+
+  /**
+   * Like {@link #locate()}, stepping over frames of {@code skip} and its superclasses too (the instrumented
+   * library class itself, e.g. a script engine); {@code skip} may be {@code null}.
+   */
+  Caller locate(Class<?> skip);
 }

@@ -1,5 +1,6 @@
 package dev.osapimonitor.processors.match;
 
+import dev.osapimonitor.bootstrap.OsApiOps;
 import io.opentelemetry.api.common.AttributeKey;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -284,6 +285,14 @@ public final class Matchers {
     public boolean matches(CallFacts facts) {
       if (field == Field.PATH) {
         return test(facts.path()) || test(facts.targetPath());
+      }
+      if (field == Field.NAME && facts.op() == OsApiOps.DESERIALIZATION_READ_OBJECT) {
+        for (String name : facts.names()) {
+          if (test(name)) {
+            return true;
+          }
+        }
+        return false;
       }
       String value = read(facts);
       if (value == null) {
