@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * Wires the extension into the agent's SDK: reads the configuration and loads the policy (first hook that sees the
- * configuration), puts the process identity on the resource, and makes sure captured spans are sampled.
+ * configuration), puts the process identity on the resource, makes sure captured spans are sampled, and composes
+ * the configured exporter with the spool or the local file ({@link ExporterWiring}).
  */
 public class OsApiCustomizerProvider implements AutoConfigurationCustomizerProvider {
 
@@ -27,6 +28,8 @@ public class OsApiCustomizerProvider implements AutoConfigurationCustomizerProvi
               resource, OsApiRuntime.identity(), engine == null ? null : engine.policy().sha256());
         });
     customizer.addSamplerCustomizer((sampler, config) -> new CaptureSampler(sampler));
+    customizer.addSpanExporterCustomizer(
+        (exporter, config) -> ExporterWiring.wrap(exporter, config, OsApiConfig.from(config).exporter()));
   }
 
   @Override

@@ -104,6 +104,7 @@ public final class OsApiRuntime {
     lastReload = System.nanoTime();
     scheduler.every(100, "policy and flags reload", OsApiRuntime::reloadIfDue);
     scheduler.every(1000, "dry-run report", OsApiRuntime::reportIfDue);
+    scheduler.every(1000, "spool problems", OsApiRuntime::auditSpoolProblems);
     if (config.jmxEnabled()) {
       scheduler.once(0, "JMX registration", () -> FlagControl.register(engine));
     }
@@ -130,6 +131,13 @@ public final class OsApiRuntime {
     }
     lastReport = System.nanoTime();
     engine.reportDryRun();
+  }
+
+  private static void auditSpoolProblems() {
+    for (String[] problem : dev.osapimonitor.exporter.spool.SpoolStats.takeProblems()) {
+      engine.audit().emit(problem[0], Attributes.of(
+          dev.osapimonitor.processors.engine.AuditLog.ERROR, problem[1]), problem[1], true);
+    }
   }
 
   static synchronized OsApiEngine engine() {

@@ -146,6 +146,11 @@ public final class CaptureWindowRoots {
                 CaptureAttributes.CAPTURE_SPANS, (long) previousSpans));
         builder.setAttribute(CaptureAttributes.CAPTURE_ROLLED_OVER, true);
       }
+      long dropped = dev.osapimonitor.exporter.spool.SpoolStats.takeDroppedSinceLastReport();
+      if (dropped > 0) {
+        // Spans lost while the backend was away and the spool was full: the next window says so.
+        builder.setAttribute(CaptureAttributes.SPOOL_DROPPED, dropped);
+      }
       Span span = builder.startSpan();
       span.end(now, TimeUnit.NANOSECONDS);
       current = span.getSpanContext();

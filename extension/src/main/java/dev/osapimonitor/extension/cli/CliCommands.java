@@ -19,6 +19,7 @@ public final class CliCommands {
           "",
           "commands:",
           "  validate <policy.yaml>...   check policies; exit 0 when all are valid, 1 otherwise",
+          "  summary <capture.jsonl>...  print a readable table of OTLP-JSON capture files",
           "  version                     print the version");
 
   private CliCommands() {}
@@ -36,6 +37,12 @@ public final class CliCommands {
     switch (args[0]) {
       case "validate":
         return validate(rest, out, err);
+      case "summary":
+        if (rest.length == 0) {
+          err.println("usage: summary <capture.jsonl>...");
+          return 2;
+        }
+        return dev.osapimonitor.exporter.file.CaptureSummary.print(rest, out, err);
       case "version":
         out.println("osapi-monitor " + dev.osapimonitor.processors.engine.EngineVersion.VERSION);
         return 0;

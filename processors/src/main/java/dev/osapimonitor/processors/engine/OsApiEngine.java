@@ -329,6 +329,23 @@ public final class OsApiEngine implements CallHandler {
               }
             });
     meter
+        .counterBuilder("osapi.spool.spans")
+        .setDescription("Spans that went through the spool: spooled, replayed, dropped (spool full), rejected")
+        .setUnit("{span}")
+        .buildWithCallback(
+            m -> {
+              AttributeKey<String> state = AttributeKey.stringKey("osapi.spool.state");
+              m.record(dev.osapimonitor.exporter.spool.SpoolStats.spooled(), Attributes.of(state, "spooled"));
+              m.record(dev.osapimonitor.exporter.spool.SpoolStats.replayed(), Attributes.of(state, "replayed"));
+              m.record(dev.osapimonitor.exporter.spool.SpoolStats.dropped(), Attributes.of(state, "dropped"));
+              m.record(dev.osapimonitor.exporter.spool.SpoolStats.rejected(), Attributes.of(state, "rejected"));
+            });
+    meter
+        .gaugeBuilder("osapi.spool.pending")
+        .ofLongs()
+        .setDescription("Spans waiting in the spool for the backend")
+        .buildWithCallback(m -> m.record(dev.osapimonitor.exporter.spool.SpoolStats.pending()));
+    meter
         .counterBuilder("osapi.internal.errors")
         .setDescription("Errors inside the instrumentation, swallowed so the application never sees them")
         .buildWithCallback(m -> m.record(OsApiGate.internalErrors()));
