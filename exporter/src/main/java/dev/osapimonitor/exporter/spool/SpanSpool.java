@@ -34,6 +34,7 @@ public final class SpanSpool implements Closeable {
   private final FileChannel lockChannel;
   private final FileLock lock;
   private QueueFile queue;
+  private boolean closed;
   private long usedBytes;
   private long spans;
 
@@ -157,6 +158,7 @@ public final class SpanSpool implements Closeable {
 
   /** Appends a frame, dropping the oldest ones first if the bound would be exceeded. */
   public synchronized void add(byte[] frame) throws IOException {
+    ensureOpen();
     int n = Math.max(0, SpanCodec.spanCount(frame));
     while (!queue.isEmpty() && usedBytes + frame.length > maxBytes) {
       byte[] oldest = queue.peek();
@@ -179,6 +181,9 @@ public final class SpanSpool implements Closeable {
 
   /** The oldest intact frame, or {@code null} when empty. Damaged frames at the head are skipped and counted. */
   public synchronized byte[] peek() throws IOException {
+    if (closed) {
+      return null;
+    }
     while (!queue.isEmpty()) {
       byte[] frame;
       try {
@@ -201,6 +206,7 @@ public final class SpanSpool implements Closeable {
 
   /** Removes the oldest frame (after it was delivered). */
   public synchronized void remove() throws IOException {
+    ensureOpen();
     if (queue.isEmpty()) {
       return;
     }
@@ -212,7 +218,13 @@ public final class SpanSpool implements Closeable {
   }
 
   public synchronized boolean isEmpty() {
-    return queue.isEmpty();
+    return closed || queue.isEmpty();
+  }
+
+  private void ensureOpen() throws IOException {
+    if (closed) {
+      throw new IOException("spool " + dir + " is closed");
+    }
   }
 
   public synchronized long usedBytes() {
@@ -234,6 +246,10 @@ public final class SpanSpool implements Closeable {
 
   @Override
   public synchronized void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
     try {
       queue.close();
     } finally {

@@ -18,10 +18,12 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Puts a disk spool in front of the SDK's OTLP exporter so that nothing is lost while the backend is away. A batch
- * the backend takes is done; a batch it cannot take now (unreachable, UNAVAILABLE, 429/503, timeout) is written to
- * the spool and delivered later, in order, by a background worker with exponential backoff — also after a restart,
- * since the spool survives a crash. While anything is waiting, new batches queue behind it. A batch the backend
+ * Puts a disk spool in front of the SDK's OTLP exporter so that nothing is lost while the backend is away. Every
+ * batch is written to the spool first (synchronously: it survives a crash or kill -9 from then on) and a background
+ * worker delivers the spool in order, removing a batch once the backend took it; when the backend cannot take it
+ * now (unreachable, UNAVAILABLE, 429/503, timeout) the worker retries with exponential backoff — also after a
+ * restart. Without a usable spool directory, batches go straight to the backend and only the failed ones wait, in
+ * memory. A batch the backend
  * rejects as invalid (HTTP 400/413, gRPC INVALID_ARGUMENT) is counted and dropped, never retried forever. If the
  * spool itself cannot be written (disk full, read-only), batches wait in a bounded memory backlog instead, and
  * what no longer fits is dropped oldest-first and counted ({@link SpoolStats}).
@@ -82,6 +84,11 @@ public final class SpoolingSpanExporter implements SpanExporter {
     // This may run on an application thread (a simple span processor): our own I/O is never recorded.
     int suppression = OsApiGate.beginSuppression();
     try {
+      if (spool != null && !diskFailing) {
+        // Write-ahead: a batch is on disk before anything is sent, so a crash or kill -9 at any moment loses
+        // nothing; the worker delivers it and removes it once the backend has taken it.
+        return store(spans) ? CompletableResultCode.ofSuccess() : CompletableResultCode.ofFailure();
+      }
       if (hasBacklog()) {
         // Keep the order: nothing overtakes what is already waiting.
         return store(spans) ? CompletableResultCode.ofSuccess() : CompletableResultCode.ofFailure();
@@ -325,10 +332,13 @@ public final class SpoolingSpanExporter implements SpanExporter {
     return delegate.flush();
   }
 
+  /** How long shutdown keeps delivering the backlog before leaving the rest on disk for the next start. */
+  static final long SHUTDOWN_DELIVERY_MILLIS = 8000;
+
   @Override
   public CompletableResultCode shutdown() {
-    // Give the backlog a short chance; what is left stays on disk for the next start.
-    awaitDelivered(2000);
+    // Deliver what is waiting while the backend answers; what is left stays on disk for the next start.
+    awaitDelivered(SHUTDOWN_DELIVERY_MILLIS);
     running = false;
     worker.interrupt();
     try {
@@ -354,6 +364,19 @@ public final class SpoolingSpanExporter implements SpanExporter {
       }
     }
     return delegate.shutdown();
+  }
+
+  /**
+   * Stops at once, delivering nothing and closing the spool: what a crash or kill -9 leaves behind. Visible for
+   * testing.
+   */
+  void abandon() throws IOException, InterruptedException {
+    running = false;
+    worker.interrupt();
+    worker.join(5000);
+    if (spool != null) {
+      spool.close();
+    }
   }
 
   /** The spool in use, or {@code null} (memory only). Visible for testing. */

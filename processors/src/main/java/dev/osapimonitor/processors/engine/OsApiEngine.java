@@ -581,9 +581,6 @@ public final class OsApiEngine implements CallHandler {
             .setSpanKind(SpanContract.kind(f.op()))
             .setStartTimestamp(call.startNanos, TimeUnit.NANOSECONDS)
             .setAllAttributes(cp.contract.start(call, condition, rule, false));
-    if (trigger && f.inRequest()) {
-      builder.addLink(f.parentSpanContext());
-    }
     call.span = builder.startSpan();
     condition.captured.increment();
     propagate(f, cp, call.span.getSpanContext(), call);
