@@ -15,6 +15,6 @@ command -v go >/dev/null || { echo "go is required to build Jaeger (https://go.d
 mkdir -p "$CACHE"
 echo "building Jaeger $VERSION into $BIN (first time only; takes a few minutes)..." >&2
 # go.mod pins the tool version (go get -tool ...@v1.75.0); go.sum pins every module's checksum.
-CGO_ENABLED=0 go build -trimpath -o "$BIN.tmp" github.com/jaegertracing/jaeger/cmd/jaeger >&2
+CGO_ENABLED=0 GOFLAGS="${GOFLAGS:--buildvcs=false}" go build -trimpath -o "$BIN.tmp" github.com/jaegertracing/jaeger/cmd/jaeger >&2
 mv "$BIN.tmp" "$BIN"
 echo "$BIN"
