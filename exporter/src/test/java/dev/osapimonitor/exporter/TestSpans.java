@@ -19,6 +19,21 @@ public final class TestSpans {
 
   private TestSpans() {}
 
+  /** A captured call under its request span, the request span, and a request without captures, in that order. */
+  public static List<SpanData> withRequests() {
+    InMemorySpanExporter memory = InMemorySpanExporter.create();
+    try (SdkTracerProvider provider =
+        SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(memory)).build()) {
+      Tracer tracer = provider.get("app");
+      Span request = tracer.spanBuilder("POST /diagnostics").setSpanKind(SpanKind.SERVER).startSpan();
+      tracer.spanBuilder("file.open").setParent(io.opentelemetry.context.Context.root().with(request))
+          .setAttribute("osapi.family", "file").startSpan().end();
+      request.end();
+      tracer.spanBuilder("GET /status").setSpanKind(SpanKind.SERVER).startSpan().end();
+      return List.copyOf(memory.getFinishedSpanItems());
+    }
+  }
+
   public static List<SpanData> make(int count) {
     InMemorySpanExporter memory = InMemorySpanExporter.create();
     try (SdkTracerProvider provider =

@@ -263,7 +263,11 @@ public final class CaptureSummary {
     String family = r.attr("osapi.family");
     String subject;
     if ("process".equals(family)) {
-      subject = r.attr("process.command_line");
+      subject =
+          r.attr("process.command_line") != null
+              ? r.attr("process.command_line")
+              : (r.attr("process.pid") != null ? "pid " + r.attr("process.pid") + " " : "")
+                  + (r.attr("process.exit.code") != null ? "exit code " + r.attr("process.exit.code") : "");
     } else if ("file".equals(family)) {
       subject = r.attr("file.path") + (r.attr("osapi.file.mode") == null ? "" : " (" + r.attr("osapi.file.mode") + ")");
     } else if ("network".equals(family)) {

@@ -18,9 +18,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The local default when no OTLP endpoint is configured: each batch is one line of OTLP-JSON (an
- * {@code ExportTraceServiceRequest}, as the OpenTelemetry file exporter writes it, produced by the SDK's own
- * marshaler) appended to a file that rotates by size: {@code captures.jsonl}, then {@code captures.1.jsonl} ...
+ * The local default when no OTLP endpoint is configured: the captured traces (osapi-monitor's spans and the
+ * application spans of the traces they belong to) as OTLP-JSON lines — each batch one {@code ExportTraceServiceRequest},
+ * as the OpenTelemetry file exporter writes it, produced by the SDK's own marshaler — appended to a file that rotates
+ * by size: {@code captures.jsonl}, then {@code captures.1.jsonl} ...
  * up to {@code maxFiles} files. The directory is created readable by its owner only: captures are evidence.
  */
 public final class OtlpJsonFileSpanExporter implements SpanExporter {
@@ -33,6 +34,18 @@ public final class OtlpJsonFileSpanExporter implements SpanExporter {
   private final Path file;
   private final long maxBytes;
   private final int maxFiles;
+  /** Traces known to hold a captured call (most recent {@value #MAX_TRACES}), so their other spans are kept too. */
+  static final int MAX_TRACES = 10_000;
+
+  private final java.util.Map<String, Boolean> capturedTraces =
+      new java.util.LinkedHashMap<>(256, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
+          return size() > MAX_TRACES;
+        }
+      };
   private OutputStream out;
   private long size;
   private boolean closed;
@@ -60,8 +73,12 @@ public final class OtlpJsonFileSpanExporter implements SpanExporter {
     }
     int suppression = OsApiGate.beginSuppression();
     try {
-      ByteArrayOutputStream line = new ByteArrayOutputStream(512 * Math.max(1, spans.size()));
-      TraceRequestMarshaler.create(spans).writeJsonTo(line);
+      Collection<SpanData> kept = onlyCaptured(spans);
+      if (kept.isEmpty()) {
+        return CompletableResultCode.ofSuccess();
+      }
+      ByteArrayOutputStream line = new ByteArrayOutputStream(512 * Math.max(1, kept.size()));
+      TraceRequestMarshaler.create(kept).writeJsonTo(line);
       line.write('\n');
       if (out == null) {
         open();
@@ -80,6 +97,31 @@ public final class OtlpJsonFileSpanExporter implements SpanExporter {
     } finally {
       OsApiGate.endSuppression(suppression);
     }
+  }
+
+  /**
+   * The spans worth keeping locally: osapi-monitor's own (API calls, capture roots, audit events) and every span of a
+   * trace that holds one — the request span an API call sits under ends after it, so it arrives in the same or a
+   * later batch. Plain application traffic is not written: the file holds evidence, not all telemetry.
+   */
+  private Collection<SpanData> onlyCaptured(Collection<SpanData> spans) {
+    java.util.List<SpanData> kept = new java.util.ArrayList<>(spans.size());
+    for (SpanData span : spans) {
+      if (isOsapi(span)) {
+        capturedTraces.put(span.getTraceId(), Boolean.TRUE);
+      }
+    }
+    for (SpanData span : spans) {
+      if (isOsapi(span) || capturedTraces.containsKey(span.getTraceId())) {
+        kept.add(span);
+      }
+    }
+    return kept;
+  }
+
+  private static boolean isOsapi(SpanData span) {
+    return span.getName().startsWith("osapi.")
+        || span.getAttributes().get(dev.osapimonitor.exporter.correlation.CaptureAttributes.FAMILY) != null;
   }
 
   private void open() throws IOException {

@@ -33,6 +33,19 @@ class OtlpJsonFileSpanExporterTest {
   }
 
   @Test
+  void keepsCapturedTracesOnly() throws Exception {
+    Path file = dir.resolve("c.jsonl");
+    OtlpJsonFileSpanExporter exporter = new OtlpJsonFileSpanExporter(file, 1 << 20, 2);
+    java.util.List<io.opentelemetry.sdk.trace.data.SpanData> spans = TestSpans.withRequests();
+    exporter.export(spans.subList(0, 2)); // the API call, then its request span
+    exporter.export(spans.subList(2, 3)); // a request with nothing captured
+    exporter.shutdown();
+    String text = Files.readString(file);
+    assertThat(text).contains("\"name\":\"file.open\"").contains("\"name\":\"POST /diagnostics\"")
+        .doesNotContain("GET /status");
+  }
+
+  @Test
   void rotatesBySizeKeepingAtMostMaxFiles() throws Exception {
     Path file = dir.resolve("c.jsonl");
     OtlpJsonFileSpanExporter exporter = new OtlpJsonFileSpanExporter(file, 4096, 3);

@@ -33,6 +33,7 @@ public final class ChildJvm {
   }
 
   private final String mainClass;
+  private String jar;
   private Agent agent = Agent.AGENT_AND_EXTENSION;
   private final Map<String, String> properties = new LinkedHashMap<>();
   private final Map<String, String> environment = new LinkedHashMap<>();
@@ -52,6 +53,13 @@ public final class ChildJvm {
 
   public static ChildJvm of(Class<?> mainClass) {
     return new ChildJvm(mainClass.getName());
+  }
+
+  /** An application packaged as an executable jar ({@code java -jar app.jar ...}). */
+  public static ChildJvm ofJar(String jarPath) {
+    ChildJvm child = new ChildJvm(null);
+    child.jar = jarPath;
+    return child;
   }
 
   public ChildJvm agent(Agent agent) {
@@ -140,9 +148,14 @@ public final class ChildJvm {
         cmd.add("-D" + p.getKey() + "=" + p.getValue());
       }
     }
-    cmd.add("-cp");
-    cmd.add(classPath());
-    cmd.add(mainClass);
+    if (jar != null) {
+      cmd.add("-jar");
+      cmd.add(jar);
+    } else {
+      cmd.add("-cp");
+      cmd.add(classPath());
+      cmd.add(mainClass);
+    }
     cmd.addAll(args);
     return cmd;
   }

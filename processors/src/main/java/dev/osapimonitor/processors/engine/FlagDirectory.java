@@ -55,14 +55,14 @@ public final class FlagDirectory {
       return;
     }
     if (!Files.isDirectory(dir)) {
-      reportDir("flags directory " + dir + " does not exist");
+      reportDir("flags.unavailable", "flags directory " + dir + " does not exist: no flags can be raised by file");
       lowerAll("the flags directory is missing");
       return;
     }
     if (requireSecure) {
       String problem = SecureFiles.problem(dir);
       if (problem != null) {
-        reportDir("refused flags directory: " + problem);
+        reportDir("flags.refused", "refused flags directory: " + problem);
         lowerAll("the flags directory became writable by other users");
         return;
       }
@@ -75,7 +75,7 @@ public final class FlagDirectory {
         consider(file);
       }
     } catch (IOException e) {
-      reportDir("cannot list flags directory " + dir + ": " + e.getMessage());
+      reportDir("flags.unavailable", "cannot list flags directory " + dir + ": " + e.getMessage());
       return;
     }
     for (Path gone : new HashSet<>(seen.keySet())) {
@@ -157,12 +157,13 @@ public final class FlagDirectory {
     }
   }
 
-  private void reportDir(String problem) {
+  private void reportDir(String event, String problem) {
     if (!problem.equals(lastDirProblem)) {
       lastDirProblem = problem;
       engine
           .audit()
-          .emit("flags.refused", Attributes.of(AuditLog.ERROR, problem, AuditLog.ACTOR, "scheduler"), problem, true);
+          .emit(event, Attributes.of(AuditLog.ERROR, problem, AuditLog.ACTOR, "scheduler"), problem,
+              event.equals("flags.refused"));
     }
   }
 
