@@ -23,12 +23,12 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  * A real Jaeger v2 process (the binary deploy/otel/jaeger/build.sh built), started from one of the shipped configs
  * with free loopback ports, stopped and restarted by tests, and queried through its HTTP API.
  */
-final class Jaeger implements AutoCloseable {
+public final class Jaeger implements AutoCloseable {
 
-  final int otlpGrpc;
-  final int otlpHttp;
-  final int query;
-  final int health;
+  public final int otlpGrpc;
+  public final int otlpHttp;
+  public final int query;
+  public final int health;
   private final Path config;
   private final Path log;
   private Process process;
@@ -50,7 +50,7 @@ final class Jaeger implements AutoCloseable {
     Files.writeString(config, ported);
   }
 
-  static Path binary() {
+  public static Path binary() {
     String path = System.getProperty("osapi.e2e.jaeger");
     if (path == null || path.isBlank()) {
       throw new IllegalStateException(
@@ -59,12 +59,12 @@ final class Jaeger implements AutoCloseable {
     return Paths.get(path);
   }
 
-  static String shippedConfig(String name) throws IOException {
+  public static String shippedConfig(String name) throws IOException {
     return Files.readString(Paths.get(System.getProperty("osapi.e2e.deploy"), "jaeger", name), StandardCharsets.UTF_8);
   }
 
   /** Starts Jaeger with {@code yaml} (ports rewritten) and waits until it is healthy. */
-  static Jaeger start(String yaml, Path workDir) throws Exception {
+  public static Jaeger start(String yaml, Path workDir) throws Exception {
     IllegalStateException last = null;
     for (int attempt = 0; attempt < 3; attempt++) {
       Jaeger jaeger = new Jaeger(yaml, workDir);
@@ -81,7 +81,7 @@ final class Jaeger implements AutoCloseable {
   }
 
   /** Starts (or restarts) the process on this instance's ports; retries while a port is briefly taken. */
-  void launch() throws Exception {
+  public void launch() throws Exception {
     for (int attempt = 0; ; attempt++) {
       try {
         launchOnce();
@@ -119,7 +119,7 @@ final class Jaeger implements AutoCloseable {
   }
 
   /** Stops Jaeger (SIGTERM, then SIGKILL); its ports refuse connections until {@link #launch()}. */
-  void stop() throws InterruptedException {
+  public void stop() throws InterruptedException {
     if (process != null && process.isAlive()) {
       process.destroy();
       if (!process.waitFor(20, TimeUnit.SECONDS)) {
@@ -128,7 +128,7 @@ final class Jaeger implements AutoCloseable {
     }
   }
 
-  String tail() {
+  public String tail() {
     try {
       List<String> lines = Files.readAllLines(log);
       return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
@@ -137,17 +137,17 @@ final class Jaeger implements AutoCloseable {
     }
   }
 
-  String grpcEndpoint() {
+  public String grpcEndpoint() {
     return "http://127.0.0.1:" + otlpGrpc;
   }
 
-  String httpEndpoint() {
+  public String httpEndpoint() {
     return "http://127.0.0.1:" + otlpHttp + "/v1/traces";
   }
 
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  static String get(String url) throws IOException {
+  public static String get(String url) throws IOException {
     try {
       HttpResponse<String> r =
           HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
@@ -161,7 +161,7 @@ final class Jaeger implements AutoCloseable {
 
   /** A Jaeger API call, parsed (JSON is YAML). */
   @SuppressWarnings("unchecked")
-  Map<String, Object> api(String pathAndQuery) throws IOException {
+  public Map<String, Object> api(String pathAndQuery) throws IOException {
     String body = get("http://127.0.0.1:" + query + pathAndQuery);
     return (Map<String, Object>) new Load(LoadSettings.builder().setCodePointLimit(256 * 1024 * 1024).build())
         .loadFromString(body);
@@ -169,7 +169,7 @@ final class Jaeger implements AutoCloseable {
 
   /** The traces of a service, optionally filtered by operation and tags (JSON object), with every span. */
   @SuppressWarnings("unchecked")
-  List<JaegerTrace> traces(String service, String operation, String tagsJson) throws IOException {
+  public List<JaegerTrace> traces(String service, String operation, String tagsJson) throws IOException {
     StringBuilder q = new StringBuilder("/api/traces?service=").append(service).append("&limit=100000&lookback=2h");
     if (operation != null) {
       q.append("&operation=").append(java.net.URLEncoder.encode(operation, StandardCharsets.UTF_8));
@@ -189,7 +189,7 @@ final class Jaeger implements AutoCloseable {
   }
 
   @SuppressWarnings("unchecked")
-  JaegerTrace trace(String traceId) throws IOException {
+  public JaegerTrace trace(String traceId) throws IOException {
     Map<String, Object> response = api("/api/traces/" + traceId);
     List<Object> data = (List<Object>) response.get("data");
     return data == null || data.isEmpty() ? null : new JaegerTrace((Map<String, Object>) data.get(0));

@@ -7,20 +7,21 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /** A trace as Jaeger's query API returns it: spans with references and tags, processes with tags. */
-final class JaegerTrace {
+public final class JaegerTrace {
 
-  final String traceId;
-  final List<JSpan> spans = new ArrayList<>();
+  public final String traceId;
+  public final List<JSpan> spans = new ArrayList<>();
 
-  record JSpan(
+  public record JSpan(
       String spanId,
       String operation,
       String parentSpanId,
       List<String> followsFrom,
       Map<String, Object> tags,
-      Map<String, Object> process) {
+      Map<String, Object> process,
+      long startTime) {
 
-    String tag(String key) {
+    public String tag(String key) {
       Object v = tags.get(key);
       return v == null ? null : String.valueOf(v);
     }
@@ -45,7 +46,8 @@ final class JaegerTrace {
       Map<String, Object> process = (Map<String, Object>) processes.getOrDefault(s.get("processID"), Map.of());
       spans.add(new JSpan(String.valueOf(s.get("spanID")), String.valueOf(s.get("operationName")), parent, follows,
           tags((List<Object>) s.getOrDefault("tags", List.of())),
-          tags((List<Object>) process.getOrDefault("tags", List.of()))));
+          tags((List<Object>) process.getOrDefault("tags", List.of())),
+          ((Number) s.getOrDefault("startTime", 0L)).longValue()));
     }
   }
 
@@ -59,11 +61,11 @@ final class JaegerTrace {
     return m;
   }
 
-  List<JSpan> named(String operation) {
+  public List<JSpan> named(String operation) {
     return spans.stream().filter(s -> s.operation().equals(operation)).collect(Collectors.toList());
   }
 
-  JSpan byId(String id) {
+  public JSpan byId(String id) {
     return spans.stream().filter(s -> s.spanId().equals(id)).findFirst().orElse(null);
   }
 }
