@@ -20,6 +20,8 @@ public final class CliCommands {
           "commands:",
           "  validate <policy.yaml>...   check policies; exit 0 when all are valid, 1 otherwise",
           "  summary <capture.jsonl>...  print a readable table of OTLP-JSON capture files",
+          "  flag raise|lower|list --pid <pid> ...",
+          "                              raise, lower or list the flags of a running JVM (local attach, same user)",
           "  version                     print the version");
 
   private CliCommands() {}
@@ -43,6 +45,8 @@ public final class CliCommands {
           return 2;
         }
         return dev.osapimonitor.exporter.file.CaptureSummary.print(rest, out, err);
+      case "flag":
+        return FlagCommand.run(rest, out, err);
       case "version":
         out.println("osapi-monitor " + dev.osapimonitor.processors.engine.EngineVersion.VERSION);
         return 0;
