@@ -5,7 +5,6 @@ import dev.osapimonitor.processors.match.CallerLocator;
 import java.lang.StackWalker.StackFrame;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Finds the application frame of an OS-API call with one lazy stack walk, and in the same walk recognises the
@@ -18,8 +17,9 @@ import java.util.Objects;
  */
 final class StackCallerLocator implements CallerLocator {
 
+  /** The application frame is usually within the first twenty: fetch frames in small batches. */
   private static final StackWalker WALKER =
-      StackWalker.getInstance(EnumSet.of(StackWalker.Option.RETAIN_CLASS_REFERENCE));
+      StackWalker.getInstance(EnumSet.of(StackWalker.Option.RETAIN_CLASS_REFERENCE), 24);
   private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
   private static final String GATE_PACKAGE = "dev.osapimonitor.bootstrap.";
   /**
@@ -44,10 +44,10 @@ final class StackCallerLocator implements CallerLocator {
   @Override
   public Caller locate(Class<?> skipClass) {
     Classifier classifier = new Classifier(skipPackages, skipClass);
-    Caller caller =
-        WALKER
-            .walk(frames -> frames.map(classifier::visit).filter(Objects::nonNull).findFirst())
-            .orElse(classifier.firstLibrary);
+    Caller caller = WALKER.walk(classifier);
+    if (caller == null) {
+      caller = classifier.firstLibrary;
+    }
     return caller == Classifier.NONE ? null : caller;
   }
 
@@ -78,7 +78,8 @@ final class StackCallerLocator implements CallerLocator {
    * Walks frames top-down; returns a non-null value to stop. States: skipping the gate and engine frames on top,
    * then looking at the first frames above the JDK.
    */
-  private static final class Classifier {
+  private static final class Classifier
+      implements java.util.function.Function<java.util.stream.Stream<StackFrame>, Caller> {
     static final Caller NONE = new Caller("<none>", "none", null, -1);
 
     private final String[] skip;
@@ -91,6 +92,18 @@ final class StackCallerLocator implements CallerLocator {
     Classifier(String[] skip, Class<?> skipClass) {
       this.skip = skip;
       this.skipClass = skipClass;
+    }
+
+    @Override
+    public Caller apply(java.util.stream.Stream<StackFrame> frames) {
+      java.util.Iterator<StackFrame> it = frames.iterator();
+      while (it.hasNext()) {
+        Caller c = visit(it.next());
+        if (c != null) {
+          return c;
+        }
+      }
+      return null;
     }
 
     Caller visit(StackFrame frame) {

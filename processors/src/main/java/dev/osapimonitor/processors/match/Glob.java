@@ -158,6 +158,11 @@ public final class Glob {
     final int size;
     final long starLo; // bit i set when token i is a star, for the epsilon closure
     final long starHi;
+    // Necessary conditions checked before the automaton runs (most subjects fail them at once, in a few ns):
+    final String prefix; // the leading literal tokens ("" when none); the automaton starts after them
+    final String suffix; // the trailing literal tokens ("" when none)
+    final String infix; // the longest literal run in between (null when shorter than 2)
+    final int minLength; // tokens that consume exactly one character
 
     private Alternative(String literal, byte[] kinds, char[] chars, char[][] classes, boolean[] negated) {
       this.literal = literal;
@@ -179,6 +184,59 @@ public final class Glob {
       }
       this.starLo = lo;
       this.starHi = hi;
+      int leading = 0;
+      while (leading < size && kinds[leading] == LITERAL) {
+        leading++;
+      }
+      int trailing = 0;
+      while (trailing < size - leading && kinds[size - 1 - trailing] == LITERAL) {
+        trailing++;
+      }
+      int fixed = 0;
+      String longest = null;
+      StringBuilder run = new StringBuilder();
+      for (int i = 0; i < size; i++) {
+        if (kinds[i] != STAR && kinds[i] != DOUBLE_STAR) {
+          fixed++;
+        }
+        if (i >= leading && i < size - trailing && kinds[i] == LITERAL) {
+          run.append(chars[i]);
+        } else {
+          if (run.length() >= 2 && (longest == null || run.length() > longest.length())) {
+            longest = run.toString();
+          }
+          run.setLength(0);
+        }
+      }
+      this.prefix = size == 0 ? "" : new String(chars, 0, leading);
+      this.suffix = size == 0 ? "" : new String(chars, size - trailing, trailing);
+      this.infix = longest;
+      this.minLength = fixed;
+    }
+
+    /** The literal prefix, suffix and infix the subject must have; false when it cannot match. */
+    private boolean plausible(CharSequence s) {
+      int length = s.length();
+      if (length < minLength) {
+        return false;
+      }
+      if (s instanceof String) {
+        String str = (String) s;
+        return str.startsWith(prefix)
+            && str.endsWith(suffix)
+            && (infix == null || str.indexOf(infix, prefix.length()) >= 0);
+      }
+      for (int i = 0; i < prefix.length(); i++) {
+        if (s.charAt(i) != prefix.charAt(i)) {
+          return false;
+        }
+      }
+      for (int i = 0; i < suffix.length(); i++) {
+        if (s.charAt(length - suffix.length() + i) != suffix.charAt(i)) {
+          return false;
+        }
+      }
+      return true;
     }
 
     static Alternative compile(String glob, String original) {
@@ -277,11 +335,16 @@ public final class Glob {
       if (literal != null) {
         return literal.contentEquals(s);
       }
-      // State i means "the next token to match is i"; state `size` accepts. Bits 0-63 in lo, 64-127 in hi.
-      long lo = 1L;
-      long hi = 0L;
+      if (!plausible(s)) {
+        return false;
+      }
+      // State i means "the next token to match is i"; state `size` accepts. Bits 0-63 in lo, 64-127 in hi. The
+      // literal prefix has matched already: start after it.
+      int start = prefix.length();
+      long lo = start < 64 ? 1L << start : 0L;
+      long hi = start < 64 ? 0L : 1L << (start - 64);
       int length = s.length();
-      for (int pos = 0; ; pos++) {
+      for (int pos = start; ; pos++) {
         // Epsilon closure: a star may match nothing, so the state after an active star is active too. Only star
         // states are looked at; a chain of stars needs another round, hence the loop until nothing changes.
         while (true) {

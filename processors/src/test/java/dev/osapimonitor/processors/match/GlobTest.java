@@ -72,4 +72,37 @@ class GlobTest {
     assertThatThrownBy(() -> Glob.compile("[z-a]", (char) 0)).hasMessage("reversed range z-a in glob");
     assertThatThrownBy(() -> Glob.compile("", (char) 0)).hasMessage("empty glob");
   }
+
+  @Test
+  void literalPrefixSuffixAndInfixShortcutsAgreeWithTheAutomaton() {
+    // The shortcuts only reject; every answer must equal the plain automaton's, including overlaps and CharSequences.
+    Glob overlap = Glob.compile("ab*ba", (char) 0);
+    assertThat(overlap.matches("aba")).isFalse();
+    assertThat(overlap.matches("abba")).isTrue();
+    assertThat(overlap.matches("ab-ba")).isTrue();
+    Glob credential = Glob.compile("**/*credential*", '/');
+    assertThat(credential.matches("/srv/plant/secrets/plc-credentials.properties")).isTrue();
+    assertThat(credential.matches("/srv/plant/credential/x")).isFalse(); // '*' does not cross '/'
+    assertThat(credential.matches("/srv/plant/cred")).isFalse();
+    Glob vendor = Glob.compile("/opt/vendor-1/**", '/');
+    assertThat(vendor.matches("/opt/vendor-1/lib/a.jar")).isTrue();
+    assertThat(vendor.matches("/opt/vendor-12/lib/a.jar")).isFalse();
+    assertThat(vendor.matches("/opt/vendor-1")).isFalse();
+    assertThat(vendor.matches("/opt/vendor-1/")).isTrue();
+    Glob pem = Glob.compile("**/*.pem", '/');
+    assertThat(pem.matches("/etc/ssl/a.pem")).isTrue();
+    assertThat(pem.matches("/etc/ssl/a.pem.bak")).isFalse();
+    // Through a CharSequence that is not a String (the executable base-name path).
+    assertThat(pem.matches(new StringBuilder("/etc/ssl/b.pem"))).isTrue();
+    assertThat(overlap.matches(new StringBuilder("aba"))).isFalse();
+    // A literal prefix longer than 64 tokens starts the automaton in the high word.
+    String longPrefix = "/" + "d".repeat(70) + "/";
+    Glob deep = Glob.compile(longPrefix + "*.log", '/');
+    assertThat(deep.matches(longPrefix + "app.log")).isTrue();
+    assertThat(deep.matches(longPrefix + "sub/app.log")).isFalse();
+    // Classes and single-character wildcards count towards the minimum length.
+    Glob shortest = Glob.compile("[ab]?c*", (char) 0);
+    assertThat(shortest.matches("ac")).isFalse();
+    assertThat(shortest.matches("axc")).isTrue();
+  }
 }
