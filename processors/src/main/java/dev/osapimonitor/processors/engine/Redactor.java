@@ -18,15 +18,32 @@ public final class Redactor {
 
   public static final String MASK = "<redacted>";
 
-  private static final String SECRET_WORDS =
-      "(?:password|passwd|passphrase|pwd|pass|secret|token|api[_.-]?key|apikey|access[_.-]?key|"
-          + "secret[_.-]?key|private[_.-]?key|client[_.-]?secret|credentials?|auth|authorization|sessionid|"
-          + "session[_.-]?token|signature|storepass|keypass|jwt|cookie)";
+  /**
+   * Key words that make a {@code key=value} key secret wherever they appear in it (after removing {@code _ . -}):
+   * {@code AWS_SECRET_ACCESS_KEY}, {@code db.password}, {@code sessionToken}.
+   */
+  private static final String[] SECRET_SUBSTRINGS = {
+    "password", "passwd", "passphrase", "secret", "token", "apikey", "accesskey", "privatekey", "credential",
+    "authorization", "sessionid", "signature", "storepass", "keypass", "cookie"
+  };
 
-  /** {@code key=value} or {@code key: value} where the key names a secret; the value is masked. */
-  private static final Pattern KEY_VALUE =
-      Pattern.compile(
-          "(?i)([A-Za-z0-9_.-]*" + SECRET_WORDS + "[A-Za-z0-9_.-]*\\s*[=:]\\s*)(\"[^\"]*\"|'[^']*'|[^\\s&;,'\"]+)");
+  /**
+   * Short words that make a key secret only as a whole segment of it ({@code pass}, {@code db_pwd}, {@code x-auth}),
+   * so that {@code bypass=} and {@code author=} keep their values.
+   */
+  private static final Set<String> SECRET_SEGMENTS = Set.of("pass", "pwd", "auth", "jwt", "pw");
+
+  /** Keys that are secret as a whole: {@code ?key=...}, {@code sig=...}. */
+  private static final Set<String> SECRET_KEYS = Set.of("key", "sig", "apikey", "pin");
+
+  /** A key is at most this long; a longer run of key characters is judged by its last part. */
+  private static final int MAX_KEY = 128;
+
+  /** Literal starts of the token formats of {@link #KNOWN_TOKENS}: no regex runs on text without one. */
+  private static final String[] TOKEN_MARKERS = {
+    "AKIA", "ASIA", "AIDA", "AROA", "AIza", "ya29.", "gh", "github_pat_", "xox", "k_live_", "k_test_", "glpat-",
+    "eyJ", "npm_"
+  };
 
   /** {@code scheme://user:password@host}: the password is masked, the user kept. */
   private static final Pattern URL_USERINFO =
@@ -76,14 +93,22 @@ public final class Redactor {
 
   public Redactor(Redaction policy) {
     this.extraPatterns = policy.patterns();
-    this.extraFlags = Set.copyOf(policy.secretFlags());
+    Set<String> flags = new java.util.HashSet<>();
+    for (String f : policy.secretFlags()) {
+      flags.add(f.toLowerCase(Locale.ROOT)); // arguments are compared in lower case
+    }
+    this.extraFlags = Set.copyOf(flags);
   }
 
   public static Redactor builtIn() {
     return new Redactor(Redaction.none());
   }
 
-  /** Redacts free text (a path, a JNDI name, a URL, one argument). */
+  /**
+   * Redacts free text (a path, a JNDI name, a URL, one argument, a whole shell command). Linear in the length of
+   * the text: the built-in rules are literal scans, and the few regular expressions run only on text that holds
+   * their literal marker. Policy patterns run with a read budget; text that exhausts it is masked whole.
+   */
   public String text(String s) {
     if (s == null || s.isEmpty()) {
       return s;
@@ -93,21 +118,187 @@ public final class Redactor {
       out = PRIVATE_KEY.matcher(out).replaceAll(Matcher.quoteReplacement(MASK));
     }
     // Schemes first: in "Authorization: Basic xyz" the credential is xyz, not the word Basic.
-    out = AUTH_SCHEME.matcher(out).replaceAll("$1" + Matcher.quoteReplacement(MASK));
-    out = KEY_VALUE.matcher(out).replaceAll(m -> isAuthScheme(m.group(2))
-        ? Matcher.quoteReplacement(m.group(0))
-        : Matcher.quoteReplacement(m.group(1) + MASK));
-    if (out.indexOf("://") >= 0) {
+    if (containsIgnoreCase(out, "bearer") || containsIgnoreCase(out, "basic") || containsIgnoreCase(out, "digest")
+        || containsIgnoreCase(out, "token")) {
+      out = AUTH_SCHEME.matcher(out).replaceAll("$1" + Matcher.quoteReplacement(MASK));
+    }
+    if (out.indexOf('=') >= 0 || out.indexOf(':') >= 0) {
+      out = keyValues(out);
+    }
+    if (out.indexOf(" -") >= 0) {
+      out = flagsInText(out);
+    }
+    if (out.indexOf("://") >= 0 && out.indexOf('@') >= 0) {
       out = URL_USERINFO.matcher(out).replaceAll("$1" + Matcher.quoteReplacement(MASK) + "$3");
     }
-    if (out.regionMatches(true, 0, "jdbc:oracle", 0, 11) || out.toLowerCase(Locale.ROOT).contains("jdbc:oracle")) {
+    if (containsIgnoreCase(out, "jdbc:oracle")) {
       out = ORACLE_THIN.matcher(out).replaceAll("$1" + Matcher.quoteReplacement(MASK) + "$3");
     }
-    out = KNOWN_TOKENS.matcher(out).replaceAll(Matcher.quoteReplacement(MASK));
+    for (String marker : TOKEN_MARKERS) {
+      if (out.indexOf(marker) >= 0) {
+        out = KNOWN_TOKENS.matcher(out).replaceAll(Matcher.quoteReplacement(MASK));
+        break;
+      }
+    }
     for (Pattern p : extraPatterns) {
       out = replaceExtra(p, out);
     }
     return out;
+  }
+
+  private static boolean containsIgnoreCase(String s, String word) {
+    int last = s.length() - word.length();
+    char first = word.charAt(0);
+    for (int i = 0; i <= last; i++) {
+      char c = s.charAt(i);
+      if ((c == first || Character.toLowerCase(c) == first) && s.regionMatches(true, i, word, 0, word.length())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isKeyChar(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.'
+        || c == '-';
+  }
+
+  /** True when a key names a secret (see {@link #SECRET_SUBSTRINGS}, {@link #SECRET_SEGMENTS}). */
+  static boolean isSecretKey(String key) {
+    String lower = key.toLowerCase(Locale.ROOT);
+    if (SECRET_KEYS.contains(lower)) {
+      return true;
+    }
+    StringBuilder compact = new StringBuilder(lower.length());
+    for (int i = 0; i < lower.length(); i++) {
+      char c = lower.charAt(i);
+      if (c != '_' && c != '.' && c != '-') {
+        compact.append(c);
+      }
+    }
+    String joined = compact.toString();
+    for (String word : SECRET_SUBSTRINGS) {
+      if (joined.contains(word)) {
+        return true;
+      }
+    }
+    // Segments: split at _ . - and at lower-to-upper case changes (dbPass).
+    int segStart = 0;
+    for (int i = 1; i <= key.length(); i++) {
+      boolean boundary = i == key.length()
+          || !Character.isLetterOrDigit(key.charAt(i))
+          || (Character.isLowerCase(key.charAt(i - 1)) && Character.isUpperCase(key.charAt(i)));
+      if (boundary) {
+        if (i > segStart && SECRET_SEGMENTS.contains(key.substring(segStart, i).toLowerCase(Locale.ROOT))) {
+          return true;
+        }
+        segStart = i < key.length() && !Character.isLetterOrDigit(key.charAt(i)) ? i + 1 : i;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * {@code key=value} and {@code key: value} where the key names a secret: the value (a quoted string, or a run up
+   * to white space, {@code & ; ,} or a quote) is masked. One pass; each key is read once.
+   */
+  private static String keyValues(String s) {
+    StringBuilder out = null;
+    int last = 0;
+    int n = s.length();
+    int runStart = -1; // start of the current run of key characters
+    int keyStart = -1;
+    int keyEnd = -1; // the last complete run, and whether only white space followed it
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (isKeyChar(c)) {
+        if (runStart < 0) {
+          runStart = i;
+        }
+        continue;
+      }
+      if (runStart >= 0) {
+        keyStart = runStart;
+        keyEnd = i;
+        runStart = -1;
+      }
+      if (Character.isWhitespace(c)) {
+        if (keyEnd >= 0 && i - keyEnd > 8) {
+          keyEnd = -1;
+        }
+        continue;
+      }
+      if ((c == '=' || c == ':') && keyEnd >= 0) {
+        String key = s.substring(Math.max(keyStart, keyEnd - MAX_KEY), keyEnd);
+        keyEnd = -1;
+        if (!isSecretKey(key)) {
+          continue;
+        }
+        int v = i + 1;
+        while (v < n && v - i <= 8 && Character.isWhitespace(s.charAt(v))) {
+          v++;
+        }
+        int valueEnd = v;
+        if (v < n && (s.charAt(v) == '"' || s.charAt(v) == '\'')) {
+          int close = s.indexOf(s.charAt(v), v + 1);
+          valueEnd = close < 0 ? n : close + 1;
+        } else {
+          while (valueEnd < n && " \t\r\n&;,'\"".indexOf(s.charAt(valueEnd)) < 0) {
+            valueEnd++;
+          }
+        }
+        if (valueEnd == v || isAuthScheme(s.substring(v, valueEnd))) {
+          continue;
+        }
+        if (out == null) {
+          out = new StringBuilder(n);
+        }
+        out.append(s, last, v).append(MASK);
+        last = valueEnd;
+        i = valueEnd - 1;
+        continue;
+      }
+      keyEnd = -1;
+    }
+    if (out == null) {
+      return s;
+    }
+    return out.append(s, last, n).toString();
+  }
+
+  /** Secret-taking flags inside one string ({@code sh -c "mysql --password x"}, {@code curl -u user:pw}). */
+  private String flagsInText(String s) {
+    String[] tokens = s.split(" ", -1);
+    boolean changed = false;
+    boolean curl = s.contains("curl") || s.contains("wget");
+    for (int i = 0; i < tokens.length; i++) {
+      String t = tokens[i];
+      if (!t.startsWith("-") || t.length() < 2) {
+        continue;
+      }
+      String lower = t.toLowerCase(Locale.ROOT);
+      int eq = lower.indexOf('=');
+      String flag = eq > 0 ? lower.substring(0, eq) : lower;
+      if (SECRET_FLAGS.contains(flag) || extraFlags.contains(flag)) {
+        if (eq > 0) {
+          tokens[i] = t.substring(0, eq + 1) + MASK;
+          changed = true;
+        } else if (i + 1 < tokens.length && !tokens[i + 1].isEmpty()) {
+          tokens[i + 1] = MASK;
+          changed = true;
+          i++;
+        }
+      } else if (curl && (flag.equals("-u") || flag.equals("--user")) && i + 1 < tokens.length) {
+        String creds = tokens[i + 1];
+        int colon = creds.indexOf(':');
+        if (colon >= 0 && colon + 1 < creds.length()) {
+          tokens[i + 1] = creds.substring(0, colon + 1) + MASK;
+          changed = true;
+          i++;
+        }
+      }
+    }
+    return changed ? String.join(" ", tokens) : s;
   }
 
   private static boolean isAuthScheme(String value) {
@@ -115,21 +306,28 @@ public final class Redactor {
   }
 
   private static String replaceExtra(Pattern p, String s) {
-    Matcher m = p.matcher(s);
     boolean named = p.pattern().contains("(?<secret>");
     StringBuilder sb = new StringBuilder();
     int last = 0;
-    while (m.find()) {
-      if (named && m.group("secret") != null) {
-        sb.append(s, last, m.start("secret")).append(MASK);
-        last = m.end("secret");
-      } else {
-        sb.append(s, last, m.start()).append(MASK);
-        last = m.end();
+    try {
+      Matcher m = p.matcher(dev.osapimonitor.processors.match.BoundedRegex.budgetedView(s));
+      while (m.find()) {
+        if (named && m.group("secret") != null) {
+          sb.append(s, last, m.start("secret")).append(MASK);
+          last = m.end("secret");
+        } else {
+          sb.append(s, last, m.start()).append(MASK);
+          last = m.end();
+        }
+        if (m.end() == m.start()) {
+          break; // an empty match: nothing more to mask
+        }
       }
-      if (m.end() == m.start()) {
-        break; // an empty match: nothing more to mask
+    } catch (RuntimeException e) {
+      if (dev.osapimonitor.processors.match.BoundedRegex.isBudgetExceeded(e)) {
+        return MASK; // cannot tell what is secret in it: nothing of it leaves the process
       }
+      throw e;
     }
     sb.append(s, last, s.length());
     return sb.toString();
@@ -192,6 +390,13 @@ public final class Redactor {
         } else {
           out.add(arg); // mysql -p alone prompts for the password
         }
+        continue;
+      }
+      if (i > 0 && (program.equals("curl") || program.equals("wget")) && (arg.equals("-u") || arg.equals("--user"))
+          && i + 1 < args.size() && args.get(i + 1) != null && args.get(i + 1).indexOf(':') >= 0) {
+        out.add(arg);
+        String creds = args.get(++i);
+        out.add(creds.substring(0, creds.indexOf(':') + 1) + MASK);
         continue;
       }
       if (i > 0 && DASH_A_PASSWORD_PROGRAMS.contains(program) && (arg.equals("-a") || arg.equals("--pass"))) {

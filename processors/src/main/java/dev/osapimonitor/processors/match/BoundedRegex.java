@@ -65,6 +65,22 @@ public final class BoundedRegex {
     }
   }
 
+  /**
+   * A view of {@code subject} that throws once {@link #READ_BUDGET} characters were read, for other code that runs
+   * policy-supplied patterns (redaction); {@link #isBudgetExceeded} recognises the exception.
+   */
+  public static CharSequence budgetedView(CharSequence subject) {
+    return new Budgeted(subject);
+  }
+
+  public static boolean isBudgetExceeded(RuntimeException e) {
+    if (e instanceof BudgetExceeded) {
+      budgetExceeded.incrementAndGet();
+      return true;
+    }
+    return false;
+  }
+
   /** Matches abandoned because they exceeded the read budget, since start. */
   public static long budgetExceeded() {
     return budgetExceeded.get();

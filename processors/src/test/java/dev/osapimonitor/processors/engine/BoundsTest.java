@@ -27,4 +27,14 @@ class BoundsTest {
     String s = "/etc/hostname";
     assertThat(Bounds.text(s, 100)).isSameAs(s);
   }
+
+  @Test
+  void c1ControlsLineSeparatorsAndBidiOverridesBecomeVisible() {
+    assertThat(Bounds.text("/tmp/a\u0085b\u009bc", 100)).isEqualTo("/tmp/a\\u0085b\\u009bc");
+    assertThat(Bounds.text("line\u2028next\u2029", 100)).isEqualTo("line\\u2028next\\u2029");
+    // "Trojan Source": an override makes /tmp/gpj.exe display as /tmp/exe.jpg.
+    assertThat(Bounds.text("/tmp/\u202Egpj.exe", 100)).isEqualTo("/tmp/\\u202egpj.exe");
+    assertThat(Bounds.text("/srv/\u2066x\u2069", 100)).isEqualTo("/srv/\\u2066x\\u2069");
+    assertThat(Bounds.text("caf\u00e9 \u4e2d\u6587", 100)).isEqualTo("caf\u00e9 \u4e2d\u6587");
+  }
 }

@@ -105,4 +105,49 @@ class RedactorTest {
         .containsExactly("ssh", "-p", "2222", "plc@host");
     assertThat(redactor.text("ldap://attacker.example:1389/Exploit")).isEqualTo("ldap://attacker.example:1389/Exploit");
   }
+
+  @org.junit.jupiter.api.Test
+  void secretsInsideOneShellStringAndCurlCredentialsAreRedacted() {
+    Redactor redactor = new Redactor(new Redaction(List.of(), List.of("--Plant-Key")));
+    assertThat(redactor.text("mysql --password S3cretS -h db plant")).doesNotContain("S3cretS");
+    assertThat(redactor.text("/bin/sh -c mysqldump --password=S3cretT plant")).doesNotContain("S3cretT");
+    assertThat(redactor.text("curl -u admin:S3cretU http://historian/export")).doesNotContain("S3cretU")
+        .contains("admin:");
+    assertThat(redactor.arguments(List.of("curl", "-u", "admin:S3cretV", "http://h/")))
+        .containsExactly("curl", "-u", "admin:" + Redactor.MASK, "http://h/");
+    assertThat(redactor.text("http://historian/api?key=S3cretW&tag=T1")).doesNotContain("S3cretW").contains("tag=T1");
+    // Policy flags match whatever their case.
+    assertThat(String.join(" ", redactor.arguments(List.of("hmi", "--plant-key", "S3cretX")))).doesNotContain("S3cretX");
+    assertThat(String.join(" ", redactor.arguments(List.of("hmi", "--PLANT-KEY=S3cretY")))).doesNotContain("S3cretY");
+  }
+
+  @org.junit.jupiter.api.Test
+  void wordsThatOnlyContainAShortSecretWordKeepTheirValues() {
+    Redactor redactor = Redactor.builtIn();
+    assertThat(redactor.text("report?author=jdoe&bypass=cache")).isEqualTo("report?author=jdoe&bypass=cache");
+    assertThat(redactor.text("x-auth=S3cretZ")).doesNotContain("S3cretZ");
+    assertThat(redactor.text("dbPass=S3cret1")).doesNotContain("S3cret1");
+    assertThat(redactor.text("db_pwd: S3cret2")).doesNotContain("S3cret2");
+  }
+
+  @org.junit.jupiter.api.Test
+  @org.junit.jupiter.api.Timeout(60) // a hang guard, not a speed target: the old pattern needed hours here
+  void hostileTextIsRedactedInLinearTime() {
+    Redactor redactor = Redactor.builtIn();
+    String words = "a1".repeat(512 * 1024);
+    assertThat(redactor.text(words + "=x")).isEqualTo(words + "=x");
+    assertThat(redactor.text(words + "password=S3cret3")).doesNotContain("S3cret3");
+    String colons = ":".repeat(1 << 20);
+    assertThat(redactor.text(colons)).isEqualTo(colons);
+    String flags = " -p".repeat(300_000);
+    assertThat(redactor.text(flags)).isEqualTo(flags);
+  }
+
+  @org.junit.jupiter.api.Test
+  @org.junit.jupiter.api.Timeout(60)
+  void aPolicyPatternThatRunsAwayMasksTheWholeValue() {
+    Redactor redactor = new Redactor(new Redaction(List.of(Pattern.compile("(x+x+)+y")), List.of()));
+    assertThat(redactor.text("x".repeat(5000))).isEqualTo(Redactor.MASK);
+    assertThat(redactor.text("plain/path")).isEqualTo("plain/path");
+  }
 }
