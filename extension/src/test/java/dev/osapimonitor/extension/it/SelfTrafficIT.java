@@ -3,25 +3,38 @@ package dev.osapimonitor.extension.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.osapimonitor.extension.it.apps.IdleWorkload;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Under capture-all, nothing describes the agent's or the extension's own activity: the exporter's connections, the
- * agent and extension jars, the policy file, the bootstrap bridge.
+ * agent and extension jars, the policy file, the bootstrap bridge. Also with {@code settings.caller.enabled: false},
+ * where no stack is walked and the agent's calls are recognised by their threads alone.
  */
 class SelfTrafficIT {
 
+  @TempDir Path dir;
+
   @ParameterizedTest
-  @ValueSource(strings = {"grpc", "http/protobuf"})
-  void noSpanDescribesTheMonitorsOwnFilesOrSockets(String protocol) throws Exception {
+  @CsvSource({"grpc, true", "http/protobuf, true", "grpc, false"})
+  void noSpanDescribesTheMonitorsOwnFilesOrSockets(String protocol, boolean withCaller) throws Exception {
+    Path policy = Paths.get(System.getProperty("osapi.it.policies"), "capture-all.yaml");
+    if (!withCaller) {
+      policy = dir.resolve("capture-all-no-caller.yaml");
+      Files.writeString(policy, "version: 1\nflags: [{name: all, reason: test, owner: it, expires: never}]\n"
+          + "settings: {caller: {enabled: false}}\n");
+    }
     List<ReceivedSpan> spans;
     int port;
     ChildJvm.Result result;
     try (OtlpReceiver receiver = protocol.equals("grpc") ? new GrpcOtlpReceiver() : new HttpOtlpReceiver()) {
       port = Integer.parseInt(receiver.endpoint().substring(receiver.endpoint().lastIndexOf(':') + 1));
-      result = ChildJvm.of(IdleWorkload.class).examplePolicy("capture-all.yaml").exportTo(receiver).run();
+      result = ChildJvm.of(IdleWorkload.class).policy(policy).exportTo(receiver).run();
       spans = receiver.apiSpans();
       assertThat(receiver.requestCount()).isGreaterThan(1);
     }
@@ -37,7 +50,7 @@ class SelfTrafficIT {
           String path = s.string("file.path");
           return path != null
               && (path.contains("opentelemetry-javaagent") || path.contains("osapi-monitor")
-                  || path.endsWith("capture-all.yaml"));
+                  || path.endsWith(".yaml"));
         }))
         .as("the agent's and extension's files")
         .isEmpty();
@@ -49,5 +62,8 @@ class SelfTrafficIT {
         }))
         .as("calls made by the agent's or the extension's code")
         .isEmpty();
+    if (!withCaller) {
+      assertThat(Spans.where(spans, s -> s.string("code.function.name") != null)).as("no caller frames").isEmpty();
+    }
   }
 }

@@ -557,8 +557,15 @@ public final class OsApiEngine implements CallHandler {
     if (t == null) {
       return null;
     }
-    // One stack walk: finds the application frame and recognises the agent's own calls.
-    if (f.caller() == CallerLocator.SELF) {
+    // One stack walk: finds the application frame and recognises the agent's own calls. It is most of what a
+    // captured call costs (BENCHMARKS.md); with settings.caller.enabled=false it is skipped and the agent's calls are
+    // recognised by their threads alone (ThreadClassifier), unless a rule already walked the stack.
+    boolean callerEnabled = cp.policy.settings().callerEnabled();
+    if ((callerEnabled || f.callerKnown()) && f.caller() == CallerLocator.SELF) {
+      counters.count(f.op(), Decision.SELF);
+      return null;
+    }
+    if (!callerEnabled && ThreadClassifier.isAgentThread()) {
       counters.count(f.op(), Decision.SELF);
       return null;
     }

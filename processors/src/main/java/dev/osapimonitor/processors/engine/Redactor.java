@@ -41,7 +41,7 @@ public final class Redactor {
 
   /** Literal starts of the token formats of {@link #KNOWN_TOKENS}: no regex runs on text without one. */
   private static final String[] TOKEN_MARKERS = {
-    "AKIA", "ASIA", "AIDA", "AROA", "AIza", "ya29.", "gh", "github_pat_", "xox", "k_live_", "k_test_", "glpat-",
+    "AKIA", "ASIA", "AIDA", "AROA", "AIza", "ya29.", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "xox", "k_live_", "k_test_", "glpat-",
     "eyJ", "npm_"
   };
 
