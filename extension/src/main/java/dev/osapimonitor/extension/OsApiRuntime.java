@@ -1,5 +1,6 @@
 package dev.osapimonitor.extension;
 
+import dev.osapimonitor.processors.engine.AuditLog;
 import dev.osapimonitor.processors.engine.EngineClock;
 import dev.osapimonitor.processors.engine.EngineOptions;
 import dev.osapimonitor.processors.engine.EngineScheduler;
@@ -59,6 +60,25 @@ public final class OsApiRuntime {
           default -> EngineOptions.FAULT_NONE;
         };
     engine = new OsApiEngine(new EngineOptions(clock, identity, fault));
+    List<String> weakened = new java.util.ArrayList<>();
+    if (!config.requireSecureFiles()) {
+      weakened.add(OsApiConfig.REQUIRE_SECURE_FILES + "=false");
+    }
+    if (config.testingClock() != null) {
+      weakened.add(OsApiConfig.TESTING_CLOCK + "=" + config.testingClock());
+    }
+    if (fault != EngineOptions.FAULT_NONE) {
+      weakened.add(OsApiConfig.TESTING_FAULT + "=" + config.testingFault());
+    }
+    if (!weakened.isEmpty()) {
+      engine
+          .audit()
+          .emit(
+              "config.insecure",
+              Attributes.of(AuditLog.ACTOR, "config", AuditLog.REASON, String.join(", ", weakened)),
+              "started with settings that weaken its controls: " + String.join(", ", weakened),
+              true);
+    }
     if (config.policyFile() != null) {
       watcher = new PolicyWatcher(engine, Paths.get(config.policyFile()), config.requireSecureFiles());
     } else if (config.declarativeFile() != null) {

@@ -44,6 +44,18 @@ class CliIT {
   }
 
   @Test
+  void validateAcceptsEveryMatchKeyIncludingRequestAttributes() throws Exception {
+    // match.request needs the OpenTelemetry API inside the agent; the validate command has none and must not need it.
+    Path policy = dir.resolve("request.yaml");
+    Files.writeString(policy, "version: 1\nrules:\n  - name: diag\n    match:\n      family: process\n"
+        + "      request: {http.route: \"/diagnostics*\"}\n      enduser: \"admin*\"\n      caller: \"com.acme.**\"\n"
+        + "    action: capture\n");
+    Run run = cli("validate", policy.toString());
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.out()).startsWith("OK ");
+  }
+
+  @Test
   void validateRejectsABadPolicyWithFileLineAndKey() throws Exception {
     Path bad = dir.resolve("bad.yaml");
     Files.writeString(bad, "version: 1\nrules:\n  - name: r\n    action: capture\n    match:\n      peer: 10.0.0.0/40\n");

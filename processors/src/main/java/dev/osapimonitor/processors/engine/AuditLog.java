@@ -66,8 +66,26 @@ public final class AuditLog {
    * @param summary one line for the application's log
    * @param problem true for rejections and refusals (logged as warnings, span status error)
    */
+  /** Longest text attribute of an audit event. */
+  static final int MAX_TEXT = 1024;
+
   public void emit(String event, Attributes attributes, String summary, boolean problem) {
-    AttributesBuilder b = attributes.toBuilder().put(CaptureAttributes.AUDIT_EVENT, event);
+    // Reasons, tickets and error messages come from flag files, JMX callers and policy files: bounded and sanitised
+    // like any other attribute before they reach the log or a span.
+    AttributesBuilder b = Attributes.builder();
+    attributes.forEach((key, value) -> {
+      if (value instanceof String) {
+        @SuppressWarnings("unchecked")
+        io.opentelemetry.api.common.AttributeKey<String> k = (io.opentelemetry.api.common.AttributeKey<String>) key;
+        b.put(k, Bounds.text((String) value, MAX_TEXT));
+      } else {
+        @SuppressWarnings("unchecked")
+        io.opentelemetry.api.common.AttributeKey<Object> k = (io.opentelemetry.api.common.AttributeKey<Object>) key;
+        b.put(k, value);
+      }
+    });
+    b.put(CaptureAttributes.AUDIT_EVENT, event);
+    summary = Bounds.text(summary, 2 * MAX_TEXT);
     String hash = policyHash.get();
     if (hash != null && !hash.isEmpty() && attributes.get(CaptureAttributes.POLICY_SHA256) == null) {
       b.put(CaptureAttributes.POLICY_SHA256, hash);

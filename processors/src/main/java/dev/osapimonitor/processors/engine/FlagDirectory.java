@@ -131,6 +131,18 @@ public final class FlagDirectory {
                 false);
         return;
       }
+      if (!engine.registry().appliesHere(spec.coverage())) {
+        // One flags directory may serve several JVMs: this flag is for other users' or programs' JVMs.
+        engine
+            .audit()
+            .emit(
+                "flag.not_applicable",
+                Attributes.of(AuditLog.FLAG, name, AuditLog.ACTOR, "file-owner:" + owner,
+                    AuditLog.FLAG_SOURCE, source(file)),
+                "flag file " + file + ": its scope.users/scope.processes do not cover this JVM",
+                false);
+        return;
+      }
       engine.raiseFlag(
           name, spec.reason(), spec.owner(), spec.ticket(), expires, spec.coverage().opMask(), source(file),
           "file-owner:" + owner);

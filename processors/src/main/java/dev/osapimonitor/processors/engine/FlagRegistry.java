@@ -53,6 +53,11 @@ final class FlagRegistry {
     return state;
   }
 
+  /** Whether a flag's or window's {@code scope.users} / {@code scope.processes} cover this JVM. */
+  synchronized boolean appliesHere(dev.osapimonitor.processors.policy.Coverage coverage) {
+    return coverage.appliesTo(jvmUser, jvmCommandLine, jvmMainClass);
+  }
+
   synchronized List<Condition> list() {
     return new ArrayList<>(active.values());
   }

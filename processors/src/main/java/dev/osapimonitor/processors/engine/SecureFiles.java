@@ -18,39 +18,61 @@ public final class SecureFiles {
   private SecureFiles() {}
 
   /**
-   * Returns a refusal reason, or {@code null} when the file is acceptable: not writable by group or others (the
-   * directory a file is in is checked too, since whoever can write it can replace the file).
+   * Returns a refusal reason, or {@code null} when the file or directory is acceptable:
+   *
+   * <ul>
+   *   <li>it is not writable by group or others — also not when it is a sticky directory: in a world-writable
+   *       flags directory anyone could raise flags;
+   *   <li>no directory above it is writable by group or others, unless that directory is sticky (like
+   *       {@code /tmp}, where entries are protected from other users): whoever can write a directory above it can
+   *       replace it;
+   *   <li>when it is reached through symbolic links (a Kubernetes ConfigMap, a configuration-management link),
+   *       the same holds for the directories of the path as given and of what it resolves to; the link's own
+   *       permission bits mean nothing and are not looked at.
+   * </ul>
    */
   public static String problem(Path path) {
-    String own = check(path);
+    Path given = path.toAbsolutePath().normalize();
+    Path real;
+    try {
+      real = given.toRealPath();
+    } catch (IOException e) {
+      return null; // reading it will report that it is missing
+    }
+    String own = writable(real, false);
     if (own != null) {
       return own;
     }
-    Path dir = path.toAbsolutePath().getParent();
-    if (dir != null && !Files.isDirectory(path)) {
-      String parent = check(dir);
-      if (parent != null) {
-        return "its directory " + parent;
+    String above = ancestors(real);
+    if (above == null && !real.equals(given)) {
+      above = ancestors(given);
+    }
+    return above == null ? null : "a directory above it: " + above;
+  }
+
+  private static String ancestors(Path path) {
+    for (Path dir = path.getParent(); dir != null; dir = dir.getParent()) {
+      String problem = writable(dir, true);
+      if (problem != null) {
+        return problem;
       }
     }
     return null;
   }
 
-  private static String check(Path path) {
+  private static String writable(Path path, boolean stickyProtects) {
     try {
-      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
-      boolean sticky = false;
-      if (Files.isDirectory(path)) {
-        // A world-writable sticky directory such as /tmp protects its entries from other users.
-        Object mode = Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-        sticky = mode instanceof Integer && (((Integer) mode) & 01000) != 0;
+      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(path);
+      if (!perms.contains(PosixFilePermission.GROUP_WRITE) && !perms.contains(PosixFilePermission.OTHERS_WRITE)) {
+        return null;
       }
-      if (!sticky
-          && (perms.contains(PosixFilePermission.GROUP_WRITE)
-              || perms.contains(PosixFilePermission.OTHERS_WRITE))) {
-        return path + " is writable by group or others (" + PosixFilePermissions.toString(perms) + ")";
+      if (stickyProtects && Files.isDirectory(path)) {
+        Object mode = Files.getAttribute(path, "unix:mode");
+        if (mode instanceof Integer && (((Integer) mode) & 01000) != 0) {
+          return null;
+        }
       }
-      return null;
+      return path + " is writable by group or others (" + PosixFilePermissions.toString(perms) + ")";
     } catch (UnsupportedOperationException | IllegalArgumentException e) {
       return null; // not a POSIX file system: nothing to check
     } catch (IOException e) {

@@ -514,6 +514,14 @@ public final class CallFacts {
     return currentSpan().getSpanContext();
   }
 
+  private static final java.util.concurrent.ConcurrentHashMap<String, AttributeKey<String>> REQUEST_KEYS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** A string attribute of the enclosing span by name (e.g. {@code http.route}); {@code null} when absent. */
+  public String requestAttribute(String name) {
+    return requestAttribute(REQUEST_KEYS.computeIfAbsent(name, AttributeKey::stringKey));
+  }
+
   /** A string attribute of the enclosing span (e.g. {@code http.route}); {@code null} when absent. */
   public String requestAttribute(AttributeKey<String> key) {
     Span current = currentSpan();

@@ -1,7 +1,6 @@
 package dev.osapimonitor.processors.match;
 
 import dev.osapimonitor.bootstrap.OsApiOps;
-import io.opentelemetry.api.common.AttributeKey;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -167,12 +166,13 @@ public final class Matchers {
 
   /** An attribute of the enclosing request span matches one of the globs. */
   public static CallMatcher requestAttribute(String key, List<Glob> globs) {
-    AttributeKey<String> attributeKey = AttributeKey.stringKey(key);
+    // The attribute key is made when first needed, inside the agent: the policy is also parsed where there is no
+    // OpenTelemetry API at all (the validate command).
     Glob[] patterns = globs.toArray(new Glob[0]);
     return new CallMatcher() {
       @Override
       public boolean matches(CallFacts facts) {
-        String value = facts.requestAttribute(attributeKey);
+        String value = facts.requestAttribute(key);
         if (value == null) {
           return false;
         }

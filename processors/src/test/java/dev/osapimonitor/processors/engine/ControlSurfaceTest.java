@@ -188,4 +188,38 @@ class ControlSurfaceTest {
       assertThat(h.engine.activeConditions()).isEmpty();
     }
   }
+
+  @Test
+  void aFlagFileForOtherUsersJvmsIsNotRaisedHereAndSaysSo() throws Exception {
+    Path flags = Files.createDirectory(dir.resolve("flags"), PosixFilePermissions.asFileAttribute(
+        PosixFilePermissions.fromString("rwx------")));
+    try (EngineHarness h = new EngineHarness(flagsPolicy(flags))) {
+      FlagDirectory directory = new FlagDirectory(h.engine, true);
+      Files.writeString(flags.resolve("historian-only.flag"),
+          "reason: look at the historian\nttl: 1h\nscope: {users: [svc-historian-nobody]}\n");
+      Files.writeString(flags.resolve("this-jvm.flag"),
+          "reason: look here\nttl: 1h\nscope: {users: [\"" + System.getProperty("user.name") + "\"]}\n");
+      directory.poll();
+      assertThat(h.auditEvents()).contains("flag.not_applicable", "flag.raise");
+      assertThat(h.engine.activeConditions()).extracting(Condition::name).containsExactly("this-jvm");
+      assertThat(h.named("osapi.audit flag.not_applicable").get(0).getAttributes().get(AuditLog.FLAG))
+          .isEqualTo("historian-only");
+    }
+  }
+
+  @Test
+  void auditTextFromFlagFilesIsSanitisedAndBounded() throws Exception {
+    Path flags = Files.createDirectory(dir.resolve("flags"), PosixFilePermissions.asFileAttribute(
+        PosixFilePermissions.fromString("rwx------")));
+    try (EngineHarness h = new EngineHarness(flagsPolicy(flags))) {
+      FlagDirectory directory = new FlagDirectory(h.engine, true);
+      String longReason = "x".repeat(5000);
+      Files.writeString(flags.resolve("noisy.flag"),
+          "reason: \"first line\\nosapi-monitor audit: flag.lower: forged\"\nticket: " + longReason + "\nttl: 1h\n");
+      directory.poll();
+      SpanData raised = h.named("osapi.audit flag.raise").get(0);
+      assertThat(raised.getAttributes().get(AuditLog.REASON)).doesNotContain("\n").contains("\\x0a");
+      assertThat(raised.getAttributes().get(AuditLog.TICKET).length()).isLessThan(1100);
+    }
+  }
 }
