@@ -228,9 +228,8 @@ public class CallRecord extends OsApiCall {
         resultValue = value;
         break;
       default:
-        if (result instanceof String) {
-          resultText = (String) result;
-        }
+        // Never the content an application read or received (a deserialized String can be anything, a secret
+        // included): only what the call was, never what it returned.
         break;
     }
   }

@@ -513,12 +513,15 @@ public final class OsApiEngine implements CallHandler {
   private OsApiCall dryRun(CallFacts f, CompiledPolicy cp, CaptureState state, RuleSpec rule, Action action) {
     int op = f.op();
     String ruleName = rule == null ? null : rule.name();
+    // What enforcing would do now, with the flags and windows in force now: a covered call is captured unless the
+    // rule's rate limit or duplicate filter would suppress it; anything else is not exported. A dry run raises no
+    // trigger flags, so the calls a fired trigger would have captured afterwards count as unflagged.
     Decision would;
+    boolean volumeControl = rule != null && cp.hasVolumeControl(rule);
     if (action == Action.TRIGGER) {
-      would = Decision.TRIGGERED;
-    } else if (state.coverFor(op, f, rule == null ? null : rule.conditions()) != null
-        || !cp.policy.flags().isEmpty() || !cp.policy.windows().isEmpty() || action == Action.CAPTURE) {
-      would = Decision.CAPTURED;
+      would = volumeControl && !cp.admit(rule, dedupKey(f)) ? Decision.SUPPRESSED : Decision.TRIGGERED;
+    } else if (state.coverFor(op, f, rule == null ? null : rule.conditions()) != null) {
+      would = volumeControl && !cp.admit(rule, dedupKey(f)) ? Decision.SUPPRESSED : Decision.CAPTURED;
     } else {
       would = Decision.UNFLAGGED;
     }

@@ -76,7 +76,6 @@ final class SpanContract {
   static final AttributeKey<String> ATTACH_METHOD = AttributeKey.stringKey("osapi.attach.method");
   static final AttributeKey<String> DNS_NAME = AttributeKey.stringKey("dns.question.name");
   static final AttributeKey<List<String>> DNS_ANSWERS = AttributeKey.stringArrayKey("dns.answers");
-  static final AttributeKey<String> RESULT = AttributeKey.stringKey("osapi.result");
 
   static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
   static final AttributeKey<String> EXCEPTION_TYPE = AttributeKey.stringKey("exception.type");
@@ -344,9 +343,6 @@ final class SpanContract {
       } else if (r.op == OsApiOps.PROCESS_WAIT || r.op == OsApiOps.PROCESS_EXIT || r.op == OsApiOps.PROCESS_HALT) {
         span.setAttribute(EXIT_CODE, r.resultValue);
       }
-    }
-    if (r.resultText != null && r.op != OsApiOps.DNS_RESOLVE) {
-      span.setAttribute(RESULT, Bounds.text(redactor.text(r.resultText), maxLength));
     }
     if (r.localPort > 0 && r.op != OsApiOps.NETWORK_BIND) {
       span.setAttribute(LOCAL_PORT, (long) r.localPort);

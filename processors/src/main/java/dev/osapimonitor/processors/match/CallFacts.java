@@ -296,6 +296,23 @@ public final class CallFacts {
   }
 
   /** "read", "write", "append" or "read_write" for a FILE_OPEN; {@code null} otherwise. */
+  /**
+   * The mode a policy's {@code mode:} clause sees: the open mode of a file open; {@code write} for creating,
+   * renaming, copying and linking, which all write their destination (so a persistence rule with
+   * {@code mode: write} also sees a cron file moved into place).
+   */
+  public String modeForMatch() {
+    switch (op) {
+      case OsApiOps.FILE_CREATE:
+      case OsApiOps.FILE_RENAME:
+      case OsApiOps.FILE_COPY:
+      case OsApiOps.FILE_LINK:
+        return "write";
+      default:
+        return openModeName();
+    }
+  }
+
   public String openModeName() {
     int mode = openMode();
     if (op != OsApiOps.FILE_OPEN) {

@@ -354,7 +354,7 @@ public final class Matchers {
           Caller caller = facts.caller();
           return caller == null || caller == CallerLocator.SELF ? null : caller.className();
         case MODE:
-          return facts.openModeName();
+          return facts.modeForMatch();
         default:
           return null;
       }

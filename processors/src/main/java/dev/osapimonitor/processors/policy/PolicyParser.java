@@ -913,7 +913,9 @@ public final class PolicyParser {
       case "path_regex":
         return OsApiOps.familyMask(OsApiOps.FAMILY_FILE) | OsApiOps.familyMask(OsApiOps.FAMILY_NATIVE);
       case "mode":
-        return 1L << OsApiOps.FILE_OPEN;
+        // Creating, renaming, copying and linking write their destination: mode: write covers them too.
+        return (1L << OsApiOps.FILE_OPEN) | (1L << OsApiOps.FILE_CREATE) | (1L << OsApiOps.FILE_RENAME)
+            | (1L << OsApiOps.FILE_COPY) | (1L << OsApiOps.FILE_LINK);
       case "executable":
       case "executable_regex":
       case "command":

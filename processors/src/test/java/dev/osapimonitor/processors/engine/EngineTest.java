@@ -233,4 +233,31 @@ class EngineTest {
       assertThat(h.apiSpans()).hasSize(1); // the depth was restored
     }
   }
+
+  @Test
+  void aDryRunCountsWhatEnforcingWouldExportNotEveryCall() throws Exception {
+    String unflagged = "version: 1\nmode: dry-run\nlookback: {enabled: false}\n"
+        + "rules: [{name: t, match: {family: file, path: '/etc/shadow'}, action: trigger, trigger: {ttl: 1m}}]\n";
+    try (EngineHarness h = new EngineHarness(unflagged)) {
+      for (int i = 0; i < 5; i++) {
+        h.call(OsApiOps.FILE_OPEN, "/srv/data/" + i, null, OsApiOps.MODE_READ);
+      }
+      h.call(OsApiOps.FILE_OPEN, "/etc/shadow", null, OsApiOps.MODE_READ);
+      assertThat(h.engine.count(Decision.CAPTURED)).isZero();
+      assertThat(h.engine.count(Decision.TRIGGERED)).isEqualTo(1);
+      assertThat(h.apiSpans()).isEmpty();
+    }
+    String flagged = "version: 1\nmode: dry-run\nflags: [{name: f, reason: r, owner: o, expires: never}]\n"
+        + "rules: [{name: data, match: {family: file, path: '/srv/**'}, action: capture,"
+        + " rate_limit: {per_second: 0.001, burst: 2}}]\n";
+    try (EngineHarness h = new EngineHarness(flagged)) {
+      for (int i = 0; i < 5; i++) {
+        h.call(OsApiOps.FILE_OPEN, "/srv/data/" + i, null, OsApiOps.MODE_READ);
+      }
+      h.call(OsApiOps.FILE_OPEN, "/etc/hostname", null, OsApiOps.MODE_READ);
+      assertThat(h.engine.count(Decision.CAPTURED)).isEqualTo(3); // two admitted by the rate limit + /etc/hostname
+      assertThat(h.engine.count(Decision.SUPPRESSED)).isEqualTo(3);
+      assertThat(h.apiSpans()).isEmpty();
+    }
+  }
 }
