@@ -204,6 +204,43 @@ public final class SpanSpool implements Closeable {
     return null;
   }
 
+  /**
+   * The oldest intact frames, up to {@code maxSpans} spans in all (at least one frame when any is waiting), for
+   * delivering a backlog in fewer, larger requests. Stops before a damaged frame (it is skipped once it reaches
+   * the head).
+   */
+  public synchronized java.util.List<byte[]> peekBatch(int maxSpans, int maxFrames) throws IOException {
+    java.util.List<byte[]> frames = new java.util.ArrayList<>();
+    byte[] head = peek();
+    if (head == null) {
+      return frames;
+    }
+    int total = 0;
+    try {
+      for (byte[] frame : queue) {
+        int n = SpanCodec.spanCount(frame);
+        if (n < 0 || (!frames.isEmpty() && (total + n > maxSpans || frames.size() >= maxFrames))) {
+          break;
+        }
+        frames.add(frame);
+        total += n;
+      }
+    } catch (RuntimeException e) {
+      // A read error further down: deliver what was read; the damage is dealt with when it reaches the head.
+    }
+    if (frames.isEmpty()) {
+      frames.add(head);
+    }
+    return frames;
+  }
+
+  /** Removes the oldest {@code count} frames (after they were delivered). */
+  public synchronized void remove(int count) throws IOException {
+    for (int i = 0; i < count; i++) {
+      remove();
+    }
+  }
+
   /** Removes the oldest frame (after it was delivered). */
   public synchronized void remove() throws IOException {
     ensureOpen();

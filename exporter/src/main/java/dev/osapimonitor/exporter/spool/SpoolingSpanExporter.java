@@ -210,30 +210,50 @@ public final class SpoolingSpanExporter implements SpanExporter {
     }
   }
 
-  /** Tries the oldest waiting batch once. True when something was delivered or dropped. */
+  /** Spans per request when a backlog is delivered: several spooled batches go out together. */
+  static final int MAX_DELIVERY_SPANS = 2048;
+  /** After a coalesced request was rejected as invalid, this many next attempts go one batch at a time. */
+  private int singleBatches;
+
+  /**
+   * Tries the oldest waiting batches once: from disk, as many spooled batches as fit in one request of
+   * {@link #MAX_DELIVERY_SPANS} spans, so that a backlog drains quickly once the backend is back. True when
+   * something was delivered or dropped.
+   */
   private boolean deliverOne() throws IOException, InterruptedException {
     boolean fromDisk;
-    byte[] frame;
-    if (spool != null && (frame = spool.peek()) != null) {
+    List<byte[]> frames;
+    if (spool != null && !spool.isEmpty()) {
+      frames = spool.peekBatch(singleBatches > 0 ? 1 : MAX_DELIVERY_SPANS, singleBatches > 0 ? 1 : 256);
       fromDisk = true;
     } else {
+      frames = new ArrayList<>(1);
       synchronized (memory) {
-        frame = memory.peekFirst();
+        if (!memory.isEmpty()) {
+          frames.add(memory.peekFirst());
+        }
       }
       fromDisk = false;
-      if (frame == null) {
-        return false;
-      }
     }
-    List<SpanData> spans;
-    try {
-      spans = SpanCodec.decode(frame);
-    } catch (IOException | RuntimeException e) {
-      // An intact frame that does not parse: skip it, never block the queue on it.
-      SpoolStats.corruptRecords.incrementAndGet();
-      SpoolStats.problem("spool.corrupt", "skipped an unreadable spool record: " + e.getMessage());
-      removeHead(fromDisk, frame);
-      return true;
+    if (frames.isEmpty()) {
+      return false;
+    }
+    List<SpanData> spans = new ArrayList<>();
+    int usable = 0;
+    for (byte[] frame : frames) {
+      try {
+        spans.addAll(SpanCodec.decode(frame));
+        usable++;
+      } catch (IOException | RuntimeException e) {
+        if (usable == 0) {
+          // An intact frame that does not parse: skip it, never block the queue on it.
+          SpoolStats.corruptRecords.incrementAndGet();
+          SpoolStats.problem("spool.corrupt", "skipped an unreadable spool record: " + e.getMessage());
+          removeHead(fromDisk, frame);
+          return true;
+        }
+        break; // send what precedes it; it is dealt with when it reaches the head
+      }
     }
     CompletableResultCode result;
     try {
@@ -242,20 +262,41 @@ public final class SpoolingSpanExporter implements SpanExporter {
       result = CompletableResultCode.ofExceptionalFailure(e);
     }
     if (result.isSuccess()) {
-      removeHead(fromDisk, frame);
+      removeFrames(fromDisk, frames, usable);
       SpoolStats.replayedSpans.addAndGet(spans.size());
       backoffNanos = initialBackoffNanos;
+      if (singleBatches > 0) {
+        singleBatches--;
+      }
       return true;
     }
     if (result.isDone() && isPermanent(result.getFailureThrowable())) {
-      removeHead(fromDisk, frame);
+      if (usable > 1) {
+        // Find the batch the backend objects to without dropping the good ones sent with it.
+        singleBatches = usable;
+        return true;
+      }
+      removeFrames(fromDisk, frames, usable);
       SpoolStats.rejectedSpans.addAndGet(spans.size());
       SpoolStats.problem("spool.rejected", "the backend rejected " + spans.size() + " spooled span(s) as invalid");
+      if (singleBatches > 0) {
+        singleBatches--;
+      }
       return true;
     }
     sleep(backoffNanos);
     backoffNanos = Math.min(maxBackoffNanos, backoffNanos * 2);
     return false;
+  }
+
+  private void removeFrames(boolean fromDisk, List<byte[]> frames, int count) throws IOException {
+    if (fromDisk) {
+      spool.remove(count);
+    } else {
+      for (int i = 0; i < count; i++) {
+        removeHead(false, frames.get(i));
+      }
+    }
   }
 
   private void removeHead(boolean fromDisk, byte[] frame) throws IOException {

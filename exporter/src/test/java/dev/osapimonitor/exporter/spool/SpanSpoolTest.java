@@ -47,6 +47,21 @@ class SpanSpoolTest {
   }
 
   @Test
+  void aBacklogIsPeekedInBatchesUpToASpanBudget() throws Exception {
+    try (SpanSpool spool = new SpanSpool(dir, 1 << 20)) {
+      for (int i = 1; i <= 5; i++) {
+        spool.add(batch(3));
+      }
+      assertThat(spool.peekBatch(100, 100)).hasSize(5);
+      assertThat(spool.peekBatch(7, 100)).hasSize(2); // 3 + 3; a third would exceed 7 spans
+      assertThat(spool.peekBatch(1, 1)).hasSize(1); // always at least one
+      spool.remove(2);
+      assertThat(spool.spans()).isEqualTo(9);
+      assertThat(spool.peekBatch(100, 100)).hasSize(3);
+    }
+  }
+
+  @Test
   void theBoundDropsTheOldestAndCountsWhatItDropped() throws Exception {
     byte[] one = batch(4);
     long before = SpoolStats.dropped();

@@ -26,6 +26,14 @@ public final class GrpcOtlpReceiver extends OtlpReceiver {
                       ExportTraceServiceRequest request,
                       StreamObserver<ExportTraceServiceResponse> responseObserver) {
                     try {
+                      OtlpReceiver.Refusal refusal = nextRefusal();
+                      if (refusal != null) {
+                        io.grpc.Status status = refusal.httpStatus() == 429
+                            ? io.grpc.Status.RESOURCE_EXHAUSTED
+                            : refusal.httpStatus() == 400 ? io.grpc.Status.INVALID_ARGUMENT : io.grpc.Status.UNAVAILABLE;
+                        responseObserver.onError(status.withDescription("test fault").asRuntimeException());
+                        return;
+                      }
                       accept(request.toByteArray());
                       responseObserver.onNext(ExportTraceServiceResponse.getDefaultInstance());
                       responseObserver.onCompleted();

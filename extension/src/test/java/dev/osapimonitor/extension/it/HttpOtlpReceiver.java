@@ -21,6 +21,15 @@ public final class HttpOtlpReceiver extends OtlpReceiver {
         "/v1/traces",
         exchange -> {
           try {
+            OtlpReceiver.Refusal refusal = nextRefusal();
+            if (refusal != null) {
+              exchange.getRequestBody().readAllBytes();
+              if (refusal.retryAfterSeconds() >= 0) {
+                exchange.getResponseHeaders().add("Retry-After", String.valueOf(refusal.retryAfterSeconds()));
+              }
+              exchange.sendResponseHeaders(refusal.httpStatus(), -1);
+              return;
+            }
             InputStream in = exchange.getRequestBody();
             if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
               in = new GZIPInputStream(in);
@@ -46,7 +55,7 @@ public final class HttpOtlpReceiver extends OtlpReceiver {
           exchange.sendResponseHeaders(200, -1);
           exchange.close();
         });
-    server.setExecutor(Executors.newFixedThreadPool(2));
+    server.setExecutor(Executors.newFixedThreadPool(4));
     server.start();
   }
 
