@@ -266,14 +266,43 @@ public final class Redactor {
     return out.append(s, last, n).toString();
   }
 
+  /** {@code name:secret} from {@code from} on: the part after the first colon is masked. */
+  private static String maskAfterColon(String token, int from) {
+    int colon = token.indexOf(':', from);
+    return colon < 0 || colon + 1 >= token.length() ? token : token.substring(0, colon + 1) + MASK;
+  }
+
   /** Secret-taking flags inside one string ({@code sh -c "mysql --password x"}, {@code curl -u user:pw}). */
   private String flagsInText(String s) {
     String[] tokens = s.split(" ", -1);
     boolean changed = false;
     boolean curl = s.contains("curl") || s.contains("wget");
+    String program = "";
     for (int i = 0; i < tokens.length; i++) {
       String t = tokens[i];
       if (!t.startsWith("-") || t.length() < 2) {
+        String base = baseName(t.replace("\"", "").replace("'", ""));
+        if (DASH_P_PASSWORD_PROGRAMS.contains(base) || DASH_A_PASSWORD_PROGRAMS.contains(base)) {
+          program = base; // the flags that follow belong to it (until the next program word)
+        } else if (!t.isEmpty() && !t.contains("=") && i > 0 && tokens[i - 1].matches("[;&|]+|&&|\\|\\|")) {
+          program = "";
+        }
+        continue;
+      }
+      if (DASH_P_PASSWORD_PROGRAMS.contains(program) && t.startsWith("-p") && !t.startsWith("--")) {
+        if (t.length() > 2) {
+          tokens[i] = "-p" + MASK; // mysql -pSECRET
+          changed = true;
+        } else if (program.equals("sshpass") && i + 1 < tokens.length) {
+          tokens[++i] = MASK;
+          changed = true;
+        }
+        continue;
+      }
+      if (DASH_A_PASSWORD_PROGRAMS.contains(program) && (t.equals("-a") || t.equals("--pass"))
+          && i + 1 < tokens.length) {
+        tokens[++i] = MASK;
+        changed = true;
         continue;
       }
       String lower = t.toLowerCase(Locale.ROOT);
@@ -288,14 +317,23 @@ public final class Redactor {
           changed = true;
           i++;
         }
-      } else if (curl && (flag.equals("-u") || flag.equals("--user")) && i + 1 < tokens.length) {
-        String creds = tokens[i + 1];
-        int colon = creds.indexOf(':');
-        if (colon >= 0 && colon + 1 < creds.length()) {
-          tokens[i + 1] = creds.substring(0, colon + 1) + MASK;
-          changed = true;
-          i++;
+      } else if (curl && (flag.equals("-u") || flag.equals("--user"))) {
+        if (eq > 0) { // --user=name:secret
+          String masked = maskAfterColon(t, eq + 1);
+          changed |= !masked.equals(t);
+          tokens[i] = masked;
+        } else if (i + 1 < tokens.length) {
+          String masked = maskAfterColon(tokens[i + 1], 0);
+          if (!masked.equals(tokens[i + 1])) {
+            tokens[i + 1] = masked;
+            changed = true;
+            i++;
+          }
         }
+      } else if (curl && t.startsWith("-u") && !t.startsWith("--") && t.length() > 2) {
+        String masked = maskAfterColon(t, 2); // -uname:secret
+        changed |= !masked.equals(t);
+        tokens[i] = masked;
       }
     }
     return changed ? String.join(" ", tokens) : s;

@@ -110,6 +110,13 @@ class RedactorTest {
   void secretsInsideOneShellStringAndCurlCredentialsAreRedacted() {
     Redactor redactor = new Redactor(new Redaction(List.of(), List.of("--Plant-Key")));
     assertThat(redactor.text("mysql --password S3cretS -h db plant")).doesNotContain("S3cretS");
+    assertThat(redactor.text("/bin/sh -c mysql -uroot -pS3cretS2 plant")).doesNotContain("S3cretS2")
+        .contains("-uroot");
+    assertThat(redactor.text("exit 0; /usr/bin/sshpass -p S3cretS3 ssh plc@h")).doesNotContain("S3cretS3");
+    assertThat(redactor.text("redis-cli -a S3cretS4 ping")).doesNotContain("S3cretS4");
+    assertThat(redactor.text("ssh -p 2222 plc@host")).isEqualTo("ssh -p 2222 plc@host"); // a port, not a secret
+    assertThat(redactor.text("curl --user=op:S3cretS5 https://h/x")).doesNotContain("S3cretS5").contains("https://h/x");
+    assertThat(redactor.text("curl -uop:S3cretS6 https://h/x")).doesNotContain("S3cretS6").contains("https://h/x");
     assertThat(redactor.text("/bin/sh -c mysqldump --password=S3cretT plant")).doesNotContain("S3cretT");
     assertThat(redactor.text("curl -u admin:S3cretU http://historian/export")).doesNotContain("S3cretU")
         .contains("admin:");
