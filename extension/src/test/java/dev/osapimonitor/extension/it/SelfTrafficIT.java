@@ -66,4 +66,36 @@ class SelfTrafficIT {
       assertThat(Spans.where(spans, s -> s.string("code.function.name") != null)).as("no caller frames").isEmpty();
     }
   }
+
+  @org.junit.jupiter.api.Test
+  @SuppressWarnings("unchecked")
+  void theLocalFileDefaultRecordsNoneOfItsOwnWrites() throws Exception {
+    Path capture = dir.resolve("captures.jsonl");
+    ChildJvm.Result result = ChildJvm.of(IdleWorkload.class).examplePolicy("capture-all.yaml")
+        .property("otel.instrumentation.osapi.exporter.file.path", capture.toString()).run();
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    List<String> paths = new java.util.ArrayList<>();
+    org.snakeyaml.engine.v2.api.Load load = new org.snakeyaml.engine.v2.api.Load(
+        org.snakeyaml.engine.v2.api.LoadSettings.builder().setCodePointLimit(64 * 1024 * 1024).build());
+    for (String line : Files.readAllLines(capture)) {
+      java.util.Map<String, Object> request = (java.util.Map<String, Object>) load.loadFromString(line);
+      for (Object rs : (List<Object>) request.get("resourceSpans")) {
+        for (Object ss : (List<Object>) ((java.util.Map<String, Object>) rs).get("scopeSpans")) {
+          for (Object span : (List<Object>) ((java.util.Map<String, Object>) ss).get("spans")) {
+            Object attributes = ((java.util.Map<String, Object>) span).get("attributes");
+            for (Object a : attributes == null ? List.of() : (List<Object>) attributes) {
+              java.util.Map<String, Object> kv = (java.util.Map<String, Object>) a;
+              if ("file.path".equals(kv.get("key"))) {
+                paths.add(String.valueOf(((java.util.Map<String, Object>) kv.get("value")).get("stringValue")));
+              }
+            }
+          }
+        }
+      }
+    }
+    assertThat(paths).as("the application's own reads are there").contains("/etc/hostname");
+    assertThat(paths).as("the capture file, the agent's and the extension's files")
+        .noneMatch(p -> p.startsWith(dir.toString()) || p.contains("opentelemetry-javaagent")
+            || p.contains("osapi-monitor") || p.endsWith(".yaml"));
+  }
 }
