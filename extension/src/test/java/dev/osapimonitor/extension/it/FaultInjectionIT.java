@@ -131,6 +131,23 @@ class FaultInjectionIT {
     }
   }
 
+  /**
+   * Long (about 7 minutes): the backend is down for 5 minutes while the application captures 1000 calls/s. Run with
+   * {@code mvn -B verify -pl extension -Dosapi.long=true -Dit.test=FaultInjectionIT#aFiveMinuteOutage -Dtest=NONE
+   * -Dsurefire.failIfNoSpecifiedTests=false}.
+   */
+  @Test
+  @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "osapi.long", matches = "true")
+  void aFiveMinuteOutage() throws Exception {
+    try (GrpcOtlpReceiver receiver = new GrpcOtlpReceiver()) {
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(303); // the child starts in ~3 s
+      receiver.setFault(n -> System.nanoTime() < until ? Refusal.status(503) : null);
+      Outcome o = run(receiver, receiver.endpoint(), "grpc", dir.resolve("spool"), 1000, 330, "outage-5min-1k-per-s");
+      assertNothingLost(o);
+      assertThat(o.duplicates()).isZero();
+    }
+  }
+
   @Test
   void anUnusableSpoolDirectoryKeepsSpansInMemoryAndSaysSo() throws Exception {
     Path notADirectory = Files.writeString(dir.resolve("spool-is-a-file"), "not a directory");
