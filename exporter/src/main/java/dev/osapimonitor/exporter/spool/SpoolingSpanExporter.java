@@ -73,6 +73,25 @@ public final class SpoolingSpanExporter implements SpanExporter {
     this.worker = new Thread(this::deliverLoop, "osapi-monitor-spool");
     worker.setDaemon(true);
     worker.start();
+    LIVE.add(this);
+  }
+
+  /** The spooling exporters of this JVM, for {@link #awaitAllDelivered} (one, in practice). */
+  private static final java.util.Set<SpoolingSpanExporter> LIVE =
+      java.util.Collections.newSetFromMap(new java.util.concurrent.ConcurrentHashMap<>());
+
+  /**
+   * Waits until every spooling exporter of this JVM has delivered its backlog, at most {@code timeoutMillis}: for
+   * the moment before {@code Runtime.halt}, when no shutdown hook will deliver what was just spooled.
+   */
+  public static boolean awaitAllDelivered(long timeoutMillis) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    boolean all = true;
+    for (SpoolingSpanExporter e : LIVE) {
+      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      all &= e.awaitDelivered(Math.max(0, left));
+    }
+    return all;
   }
 
   public static Builder builder(SpanExporter delegate) {
@@ -380,6 +399,7 @@ public final class SpoolingSpanExporter implements SpanExporter {
   public CompletableResultCode shutdown() {
     // Deliver what is waiting while the backend answers; what is left stays on disk for the next start.
     awaitDelivered(SHUTDOWN_DELIVERY_MILLIS);
+    LIVE.remove(this);
     running = false;
     worker.interrupt();
     try {
@@ -412,6 +432,7 @@ public final class SpoolingSpanExporter implements SpanExporter {
    * testing.
    */
   void abandon() throws IOException, InterruptedException {
+    LIVE.remove(this);
     running = false;
     worker.interrupt();
     worker.join(5000);

@@ -609,8 +609,12 @@ public final class OsApiEngine implements CallHandler {
       span.end(call.endNanos, TimeUnit.NANOSECONDS);
     }
     if (call.op == OsApiOps.PROCESS_HALT) {
-      // halt() skips shutdown hooks, so the SDK would never flush this span: push it out now (bounded wait).
+      // halt() skips shutdown hooks, so neither the SDK nor the spool would deliver this span: push it out now
+      // (bounded wait). Whatever misses the deadline is on disk, delivered at the next start.
+      long start = System.nanoTime();
       flush(1000);
+      dev.osapimonitor.exporter.spool.SpoolingSpanExporter.awaitAllDelivered(
+          Math.max(0, 2000 - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
     }
   }
 
