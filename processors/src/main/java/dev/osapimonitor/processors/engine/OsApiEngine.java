@@ -472,7 +472,7 @@ public final class OsApiEngine implements CallHandler {
         if (c != null) {
           c.suppressed.increment();
         }
-        return propagateOnly(f, cp);
+        return held(propagateOnly(f, cp));
       }
       return fire(f, cp, rule);
     }
@@ -485,7 +485,7 @@ public final class OsApiEngine implements CallHandler {
       if (rule != null && cp.hasVolumeControl(rule) && !cp.admit(rule, dedupKey(f))) {
         condition.suppressed.increment();
         counters.count(op, Decision.SUPPRESSED, ruleName);
-        return propagateOnly(f, cp);
+        return held(propagateOnly(f, cp));
       }
       CapturedCall call = capture(f, cp, rule, condition, false);
       if (call == null) {
@@ -508,6 +508,21 @@ public final class OsApiEngine implements CallHandler {
     }
     counters.count(op, Decision.UNFLAGGED, ruleName);
     return propagateOnly(f, cp);
+  }
+
+  /**
+   * A suppressed call still occupies the gate until it returns, like a captured one: the JDK methods it calls in
+   * turn (JDK 25's Files.writeString opens the file through two instrumented methods) must not be decided, and
+   * counted, a second time.
+   */
+  private static final OsApiCall HELD =
+      new OsApiCall() {
+        @Override
+        public void end(Object result, long value, Throwable error) {}
+      };
+
+  private static OsApiCall held(OsApiCall propagating) {
+    return propagating != null ? propagating : HELD;
   }
 
   private OsApiCall dryRun(CallFacts f, CompiledPolicy cp, CaptureState state, RuleSpec rule, Action action) {
