@@ -342,7 +342,8 @@ public final class BenchmarkSuite {
     Path dir = Files.createTempDirectory(work, "sustained");
     receiver.reset();
     receiver.watch(dir.toString());
-    ProcessRun r = runJava(jvmArgs("capture", receiver.endpoint()), "dev.osapimonitor.benchmarks.apps.PacedWorkload",
+    List<String> args = jvmArgs("capture", receiver.endpoint());
+    ProcessRun r = runJava(args, "dev.osapimonitor.benchmarks.apps.PacedWorkload",
         List.of(dir.toString(), String.valueOf(rate), String.valueOf(seconds)), seconds + 120L);
     long calls = Long.parseLong(r.stdout().lines().filter(l -> l.startsWith("calls ")).findFirst().orElseThrow()
         .split(" ")[1]);
@@ -354,8 +355,20 @@ public final class BenchmarkSuite {
       Thread.sleep(100);
     }
     long got = receiver.watchedSpans.get();
-    System.out.printf(Locale.ROOT, "sustained: %d calls in %.1f s, %d spans received%n", calls, elapsed, got);
-    report.sustained(rate, seconds, calls, elapsed, got);
+    // What the exiting JVM could not deliver in its shutdown allowance stays in the spool; the next start of a JVM
+    // on the same spool delivers it. Start one that makes no calls, and count what arrives.
+    long later = 0;
+    if (got < calls) {
+      runJava(args, "dev.osapimonitor.benchmarks.apps.PacedWorkload", List.of(dir.toString(), "0", "0"), 120L);
+      deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (receiver.watchedSpans.get() < calls && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      later = receiver.watchedSpans.get() - got;
+    }
+    System.out.printf(Locale.ROOT, "sustained: %d calls in %.1f s, %d spans received, %d more from the spool at the "
+        + "next start%n", calls, elapsed, got, later);
+    report.sustained(rate, seconds, calls, elapsed, got, later);
     return true;
   }
 

@@ -56,16 +56,20 @@ final class LoopbackReceiver implements AutoCloseable {
           spans.incrementAndGet();
           boolean api = false;
           boolean watched = false;
+          boolean read = false;
           for (KeyValue kv : s.getAttributesList()) {
             if (kv.getKey().equals("osapi.family")) {
               api = true;
             } else if (kv.getKey().equals("file.path") && kv.getValue().getStringValue().startsWith(prefix)) {
               watched = true;
+            } else if (kv.getKey().equals("osapi.file.mode") && kv.getValue().getStringValue().equals("read")) {
+              read = true;
             }
           }
           if (api) {
             apiSpans.incrementAndGet();
-            if (watched) {
+            // The workload's read opens only: the write that creates its file is not one of the counted calls.
+            if (watched && read) {
               watchedSpans.incrementAndGet();
             }
           }

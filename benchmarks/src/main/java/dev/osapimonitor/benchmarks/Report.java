@@ -211,18 +211,23 @@ final class Report {
         median(spool) >= 100_000, cmd("export", null));
   }
 
-  void sustained(int rate, int seconds, long calls, double elapsed, long received) {
+  void sustained(int rate, int seconds, long calls, double elapsed, long received, long later) {
     double achieved = calls / elapsed;
+    long lost = calls - received - later;
     sections.append("## Sustained capture\n\n")
         .append("`PacedWorkload` under `capture-all.yaml` with OTLP/gRPC export: ").append(rate)
         .append(" file opens per second for ").append(seconds).append(" s (paced per millisecond), then exit; the ")
-        .append("receiver counts the API spans for the workload's file. Reproduce: `").append(cmd("sustained", null))
-        .append("`.\n\n| calls | achieved rate (calls/s) | spans received | lost |\n|---|---|---|---|\n")
+        .append("receiver counts the API spans of the workload's read opens. What the exiting JVM could not deliver ")
+        .append("within its shutdown allowance (8 s) stays in the disk spool; a second JVM started on the same spool, ")
+        .append("making no calls, delivers it (*at the next start*). Reproduce: `").append(cmd("sustained", null))
+        .append("`.\n\n| calls | achieved rate (calls/s) | spans received before exit | at the next start | lost |\n")
+        .append("|---|---|---|---|---|\n")
         .append("| ").append(calls).append(" | ").append(String.format(Locale.ROOT, "%.0f", achieved)).append(" | ")
-        .append(received).append(" | ").append(calls - received).append(" |\n\n");
+        .append(received).append(" | ").append(later).append(" | ").append(lost).append(" |\n\n");
     target("no span lost at " + rate + " captured calls/s sustained", "0 lost at ≥ " + (rate * 95 / 100) + "/s",
-        (calls - received) + " lost at " + String.format(Locale.ROOT, "%.0f", achieved) + "/s",
-        received == calls && achieved >= rate * 0.95, cmd("sustained", null));
+        lost + " lost at " + String.format(Locale.ROOT, "%.0f", achieved) + "/s"
+            + (later > 0 ? " (" + later + " delivered at the next start)" : ""),
+        lost == 0 && achieved >= rate * 0.95, cmd("sustained", null));
   }
 
   void memory(int rate, int seconds, List<long[]> samples, long calls, long received, LookbackMemory.Result ring) {

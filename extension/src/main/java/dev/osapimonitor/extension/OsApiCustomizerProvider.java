@@ -15,6 +15,11 @@ public class OsApiCustomizerProvider implements AutoConfigurationCustomizerProvi
   public void customize(AutoConfigurationCustomizer customizer) {
     // Before anything can load a class that implements a bridge interface.
     BootstrapBridgeInstaller.install();
+    // Defaults only (anything the user sets wins): the SDK's batch processor drops spans once 2048 wait, which a
+    // burst of captured calls (a capture-all incident flag on a busy JVM) fills in a tenth of a second. 16384
+    // waiting spans (about 25 MiB at worst) ride out a second of 20000 captured calls/s while the spool writes.
+    customizer.addPropertiesSupplier(
+        () -> Map.of("otel.bsp.max.queue.size", "16384", "otel.bsp.max.export.batch.size", "2048"));
     customizer.addPropertiesCustomizer(
         config -> {
           OsApiRuntime.configure(OsApiConfig.from(config));

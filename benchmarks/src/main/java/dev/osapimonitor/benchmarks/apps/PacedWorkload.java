@@ -25,7 +25,9 @@ public final class PacedWorkload {
     int sampleEvery = args.length > 3 ? Integer.parseInt(args[3]) : 0;
     Files.createDirectories(dir);
     File file = dir.resolve("paced.dat").toFile();
-    Files.writeString(file.toPath(), "x");
+    if (!file.exists()) {
+      Files.writeString(file.toPath(), "x");
+    }
     long start = System.nanoTime();
     long calls = 0;
     long nextSample = sampleEvery > 0 ? start + TimeUnit.SECONDS.toNanos(sampleEvery) : Long.MAX_VALUE;

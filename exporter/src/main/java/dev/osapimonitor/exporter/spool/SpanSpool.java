@@ -74,7 +74,7 @@ public final class SpanSpool implements Closeable {
   private void openQueue() throws IOException {
     Path file = dir.resolve(QUEUE_FILE);
     try {
-      queue = new QueueFile.Builder(file.toFile()).build();
+      queue = newQueue(file);
       account();
     } catch (IOException | RuntimeException e) {
       if (queue != null) {
@@ -86,6 +86,22 @@ public final class SpanSpool implements Closeable {
       }
       salvage(file, e);
     }
+  }
+
+  /**
+   * The queue file, readable by its owner only. Delivered batches are not overwritten with zeros: tape2 erases in
+   * 4 KiB synchronous writes, which held the spool for up to a second per delivered request and stalled the span
+   * processor behind it (it then drops spans). The file lives in an owner-only directory and the data is already
+   * redacted; what a delivered batch leaves behind is overwritten as the ring wraps.
+   */
+  private static QueueFile newQueue(Path file) throws IOException {
+    QueueFile q = new QueueFile.Builder(file.toFile()).zero(false).build();
+    try {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system: the directory's own protection applies
+    }
+    return q;
   }
 
   /** Walks the queue once to learn its size, validating every frame on the way. */
@@ -116,7 +132,7 @@ public final class SpanSpool implements Closeable {
     Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
     byte[] raw = Files.readAllBytes(aside);
     List<byte[]> frames = scan(raw);
-    queue = new QueueFile.Builder(file.toFile()).build();
+    queue = newQueue(file);
     usedBytes = 0;
     spans = 0;
     for (byte[] frame : frames) {
