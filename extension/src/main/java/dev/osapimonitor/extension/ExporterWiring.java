@@ -46,13 +46,46 @@ final class ExporterWiring {
     if (otlp || mode.equals("otlp")) {
       Path dir = spoolDir(settings, service);
       audit("otlp+spool", dir.toString());
-      return SpoolingSpanExporter.builder(configured)
+      return SpoolingSpanExporter.builder(withoutRetry(configured))
           .setDirectory(dir)
           .setMaxBytes(settings.spoolMaxBytes())
           .setBackoff(settings.retryInitialBackoff(), settings.retryMaxBackoff())
           .build();
     }
     return configured;
+  }
+
+  /**
+   * The configured OTLP exporter with its own retries switched off: the spool retries (with its own backoff, and
+   * across restarts), and an exporter that retries inside one attempt hides for seconds that the backend is down —
+   * the JVM's exit would then wait out the whole shutdown allowance for an answer that cannot come. Anything but
+   * the SDK's OTLP span exporters is used as it is.
+   */
+  static SpanExporter withoutRetry(SpanExporter configured) {
+    try {
+      SpanExporter rebuilt = null;
+      if (configured instanceof io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter) {
+        rebuilt =
+            ((io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter) configured)
+                .toBuilder()
+                .setRetryPolicy(null)
+                .build();
+      } else if (configured instanceof io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter) {
+        rebuilt =
+            ((io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter) configured)
+                .toBuilder()
+                .setRetryPolicy(null)
+                .build();
+      }
+      if (rebuilt == null) {
+        return configured;
+      }
+      configured.shutdown();
+      return rebuilt;
+    } catch (RuntimeException | LinkageError e) {
+      logger.fine("osapi-monitor: keeping the exporter's own retries: " + e);
+      return configured;
+    }
   }
 
   private static void audit(String mode, String target) {

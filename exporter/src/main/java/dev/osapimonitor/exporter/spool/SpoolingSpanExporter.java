@@ -303,6 +303,7 @@ public final class SpoolingSpanExporter implements SpanExporter {
       }
       return true;
     }
+    failedAttempts++;
     sleep(backoffNanos);
     backoffNanos = Math.min(maxBackoffNanos, backoffNanos * 2);
     return false;
@@ -372,10 +373,18 @@ public final class SpoolingSpanExporter implements SpanExporter {
     return String.valueOf(failure);
   }
 
-  /** Waits (bounded) until nothing is left to deliver; used by flush and tests. */
+  /** Delivery attempts the backend refused or did not answer (written by the worker only). */
+  private volatile long failedAttempts;
+
+  /**
+   * Waits (bounded) until nothing is left to deliver, for the moment the JVM exits. The worker is woken at once
+   * (out of any backoff); the wait ends early when an attempt fails after it began: a backend that is down must
+   * not hold the application's exit for the whole allowance. What is left stays on disk for the next start.
+   */
   public boolean awaitDelivered(long timeoutMillis) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-    while (hasBacklog() && System.nanoTime() < deadline) {
+    long failuresBefore = failedAttempts;
+    while (hasBacklog() && System.nanoTime() < deadline && failedAttempts == failuresBefore) {
       wake();
       try {
         Thread.sleep(20);
