@@ -193,8 +193,8 @@ public final class BenchmarkSuite {
         .shouldFailOnError(true)
         .verbosity(VerboseMode.SILENT);
     if (quick) {
-      b.warmupIterations(1).warmupTime(TimeValue.milliseconds(700))
-          .measurementIterations(2).measurementTime(TimeValue.milliseconds(700));
+      b.warmupIterations(1).warmupTime(TimeValue.milliseconds(500))
+          .measurementIterations(2).measurementTime(TimeValue.milliseconds(500));
     } else {
       b.warmupIterations(2).warmupTime(TimeValue.seconds(1))
           .measurementIterations(3).measurementTime(TimeValue.seconds(1));
@@ -288,7 +288,7 @@ public final class BenchmarkSuite {
   }
 
   boolean startup(LoopbackReceiver receiver) throws Exception {
-    int runs = quick ? 3 : 10;
+    int runs = quick ? 2 : 10;
     Map<String, List<ProcessRun>> byConfig = new LinkedHashMap<>();
     for (int i = 0; i < runs + 1; i++) {
       for (String config : List.of("none", "agent", "unflagged")) {
@@ -377,7 +377,7 @@ public final class BenchmarkSuite {
 
   boolean memory(LoopbackReceiver receiver) throws Exception {
     int rate = 10_000;
-    int seconds = quick ? 30 : 600;
+    int seconds = quick ? 15 : 600;
     int every = quick ? 3 : 30;
     Path dir = Files.createTempDirectory(work, "memory");
     receiver.reset();
