@@ -49,6 +49,20 @@ public final class ChildJvm {
     properties.put("otel.logs.exporter", "none");
     properties.put("otel.bsp.schedule.delay", "100");
     properties.put("otel.instrumentation.osapi.jmx.enabled", "false");
+    // Each child gets its own spool: the default one (under java.io.tmpdir) is shared by every JVM of the user, so
+    // batches a child left behind would be replayed into a later test's receiver, and a child running beside
+    // another could not lock it.
+    properties.put(SPOOL_DIR, freshSpoolDirectory().toString());
+  }
+
+  static final String SPOOL_DIR = "otel.instrumentation.osapi.exporter.spool.dir";
+
+  private static Path freshSpoolDirectory() {
+    Path base =
+        System.getProperty("osapi.it.testClasses") != null
+            ? Paths.get(System.getProperty("osapi.it.testClasses")).toAbsolutePath().getParent()
+            : Paths.get(System.getProperty("java.io.tmpdir"));
+    return base.resolve("it-spool").resolve(java.util.UUID.randomUUID().toString());
   }
 
   public static ChildJvm of(Class<?> mainClass) {

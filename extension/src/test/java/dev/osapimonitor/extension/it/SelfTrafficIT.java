@@ -49,7 +49,7 @@ class SelfTrafficIT {
     assertThat(Spans.where(spans, s -> {
           String path = s.string("file.path");
           return path != null
-              && (path.contains("opentelemetry-javaagent") || path.contains("osapi-monitor")
+              && (path.contains("opentelemetry-javaagent") || path.contains("osapi-monitor") || path.contains("it-spool")
                   || path.endsWith(".yaml"));
         }))
         .as("the agent's and extension's files")
