@@ -21,4 +21,19 @@ public abstract class OsApiCall {
    * while an object is deserialized). Default: ignored. Must not throw.
    */
   public void annotate(Object detail) {}
+
+  /**
+   * The operation this call contains, or -1. A container (a JNDI lookup, a deserialization, a script evaluation)
+   * runs arbitrary code on the application's behalf, and the OS calls that code makes are what an analyst needs to
+   * see (a gadget's {@code exec} inside {@code readObject}, Log4Shell's connect inside {@code lookup}): while a
+   * container runs, the gate decides the calls inside it on their own, and only the same operation nested in it
+   * (a {@code readObject} inside a custom {@code readObject}) is part of it. Any other followed call hides the OS
+   * calls inside it (a process start's own {@code /dev/null} opens). Default: not a container.
+   */
+  public int containerOp() {
+    return -1;
+  }
+
+  /** The container call this one runs inside, while it runs; kept by the gate. */
+  OsApiCall outer;
 }

@@ -7,8 +7,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * trigger or look-back is interested in costs close to nothing and allocates nothing.
  *
  * <p>This class is the only mutable static state of the bootstrap side: the installed handler, the per-operation
- * interest mask, and a per-thread depth that makes nested OS calls inside one followed call invisible (e.g. the
- * {@code /dev/null} opens inside a process start) and keeps the extension's own threads out of the record.
+ * interest mask, a per-thread depth that makes nested OS calls inside one followed call invisible (e.g. the
+ * {@code /dev/null} opens inside a process start) and keeps the extension's own threads out of the record, and the
+ * per-thread chain of container calls (JNDI lookups, deserializations, script evaluations) in progress, whose nested
+ * OS calls are decided on their own (see {@link OsApiCall#containerOp()}).
  */
 public final class OsApiGate {
 
@@ -24,7 +26,7 @@ public final class OsApiGate {
         }
       };
 
-  /** The followed call in progress on this thread, for {@link #annotate}. */
+  /** The innermost container call in progress on this thread (the others via {@code outer}), for {@link #annotate}. */
   private static final ThreadLocal<OsApiCall> CURRENT = new ThreadLocal<OsApiCall>();
 
   /** Threads marked internal keep this depth for good; ordinary nesting uses 1. */
@@ -74,6 +76,11 @@ public final class OsApiGate {
       // Inside a followed call, or on one of the extension's own threads.
       return null;
     }
+    OsApiCall container = CURRENT.get();
+    if (container != null && inside(container, op)) {
+      // The same operation nested in a container is part of it (a readObject inside a custom readObject).
+      return null;
+    }
     // Raised before the handler runs: anything the handler itself does (class loading, logging) is not recorded.
     depth[0] = 1;
     OsApiCall call = null;
@@ -86,10 +93,22 @@ public final class OsApiGate {
         depth[0] = 0;
       }
     }
-    if (call != null) {
+    if (call != null && call.containerOp() >= 0) {
+      // The code a container runs is the application's: its OS calls are decided on their own.
+      depth[0] = 0;
+      call.outer = container;
       CURRENT.set(call);
     }
     return call;
+  }
+
+  private static boolean inside(OsApiCall container, int op) {
+    for (OsApiCall c = container; c != null; c = c.outer) {
+      if (c.containerOp() == op) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -100,12 +119,14 @@ public final class OsApiGate {
     if ((interest & (1L << op)) == 0) {
       return;
     }
-    OsApiCall call = CURRENT.get();
-    if (call != null) {
-      try {
-        call.annotate(detail);
-      } catch (Throwable t) {
-        internalErrors.incrementAndGet();
+    for (OsApiCall c = CURRENT.get(); c != null; c = c.outer) {
+      if (c.containerOp() == op) {
+        try {
+          c.annotate(detail);
+        } catch (Throwable t) {
+          internalErrors.incrementAndGet();
+        }
+        return;
       }
     }
   }
@@ -116,16 +137,24 @@ public final class OsApiGate {
       return;
     }
     int[] depth = DEPTH.get();
+    boolean container = call.containerOp() >= 0;
+    int saved = depth[0];
+    if (container) {
+      depth[0] = 1;
+    }
     try {
-      // Still raised while the call ends: what ending it does (a decision, class loading) is not recorded.
+      // Raised while the call ends: what ending it does (a decision, class loading) is not recorded.
       call.end(result, value, error);
     } catch (Throwable t) {
       internalErrors.incrementAndGet();
     } finally {
-      if (depth[0] == 1) {
+      if (container) {
+        depth[0] = saved;
+        CURRENT.set(call.outer);
+        call.outer = null;
+      } else if (depth[0] == 1) {
         depth[0] = 0;
       }
-      CURRENT.set(null);
     }
   }
 

@@ -112,6 +112,14 @@ public final class OsApiOps {
 
   private OsApiOps() {}
 
+  /**
+   * True for the operations whose calls run arbitrary code that makes OS calls of its own, decided separately (see
+   * {@link OsApiCall#containerOp()}).
+   */
+  public static boolean isContainer(int op) {
+    return op == JNDI_LOOKUP || op == DESERIALIZATION_READ_OBJECT || op == CODE_EVAL;
+  }
+
   public static int familyOf(int op) {
     return OP_FAMILY[op];
   }

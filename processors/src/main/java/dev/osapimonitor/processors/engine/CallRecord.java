@@ -178,6 +178,11 @@ public class CallRecord extends OsApiCall {
   /** What a captured call does once its end is recorded; a look-back record does nothing more. */
   void finish() {}
 
+  @Override
+  public int containerOp() {
+    return OsApiOps.isContainer(op) ? op : -1;
+  }
+
   private void interpret(Object result, long value) {
     switch (op) {
       case OsApiOps.PROCESS_EXEC:

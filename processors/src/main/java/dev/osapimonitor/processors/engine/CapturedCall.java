@@ -11,6 +11,8 @@ final class CapturedCall extends CallRecord {
   final Condition condition;
   final RuleSpec rule;
   Span span;
+  /** A captured container's span made current while it runs, so the OS calls inside it are its children. */
+  io.opentelemetry.context.Scope scope;
   /** Environment variables this extension added to a ProcessBuilder, to take out again after the start. */
   String[] injectedEnvironment;
   ProcessBuilder subjectBuilder;

@@ -472,7 +472,7 @@ public final class OsApiEngine implements CallHandler {
         if (c != null) {
           c.suppressed.increment();
         }
-        return held(propagateOnly(f, cp));
+        return held(op, propagateOnly(f, cp));
       }
       return fire(f, cp, rule);
     }
@@ -485,7 +485,7 @@ public final class OsApiEngine implements CallHandler {
       if (rule != null && cp.hasVolumeControl(rule) && !cp.admit(rule, dedupKey(f))) {
         condition.suppressed.increment();
         counters.count(op, Decision.SUPPRESSED, ruleName);
-        return held(propagateOnly(f, cp));
+        return held(op, propagateOnly(f, cp));
       }
       CapturedCall call = capture(f, cp, rule, condition, false);
       if (call == null) {
@@ -521,8 +521,12 @@ public final class OsApiEngine implements CallHandler {
         public void end(Object result, long value, Throwable error) {}
       };
 
-  private static OsApiCall held(OsApiCall propagating) {
-    return propagating != null ? propagating : HELD;
+  private static OsApiCall held(int op, OsApiCall propagating) {
+    if (propagating != null) {
+      return propagating;
+    }
+    // A container's nested calls are decided on their own anyway: nothing to hold.
+    return OsApiOps.isContainer(op) ? null : HELD;
   }
 
   private OsApiCall dryRun(CallFacts f, CompiledPolicy cp, CaptureState state, RuleSpec rule, Action action) {
@@ -607,6 +611,11 @@ public final class OsApiEngine implements CallHandler {
             .setStartTimestamp(call.startNanos, TimeUnit.NANOSECONDS)
             .setAllAttributes(cp.contract.start(call, condition, rule, false));
     call.span = builder.startSpan();
+    if (OsApiOps.isContainer(f.op())) {
+      // The calls the lookup, deserialization or script makes (decided on their own: OsApiCall.containerOp) are
+      // its children. Closed in finishCaptured, on this thread: the gate ends calls strictly nested.
+      call.scope = parent.with(call.span).makeCurrent();
+    }
     condition.captured.increment();
     propagate(f, cp, call.span.getSpanContext(), call);
     return call;
@@ -615,6 +624,10 @@ public final class OsApiEngine implements CallHandler {
   /** Ends a captured call's span with how the call ended. Runs on the application's thread, inside the gate. */
   void finishCaptured(CapturedCall call) {
     Span span = call.span;
+    if (call.scope != null) {
+      call.scope.close();
+      call.scope = null;
+    }
     try {
       if (call.injectedEnvironment != null) {
         removeInjected(call.subjectBuilder, call.injectedEnvironment);

@@ -1,6 +1,7 @@
 package dev.osapimonitor.processors.engine;
 
 import dev.osapimonitor.bootstrap.OsApiCall;
+import dev.osapimonitor.bootstrap.OsApiOps;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,6 +31,11 @@ final class PendingDeserialization extends OsApiCall {
     if (classes.size() < MAX_CLASSES && detail instanceof String && !classes.contains(detail)) {
       classes.add((String) detail);
     }
+  }
+
+  @Override
+  public int containerOp() {
+    return OsApiOps.DESERIALIZATION_READ_OBJECT;
   }
 
   @Override
