@@ -43,6 +43,8 @@ public final class Condition {
   final LongAdder captured = new LongAdder();
   final LongAdder suppressed = new LongAdder();
   final AtomicLong lookbackExported = new AtomicLong();
+  /** Set once the condition has ended (lowered, expired, closed, renewed); guarded by this. */
+  private boolean ended;
 
   /**
    * @param name the flag, window or trigger-flag name
@@ -159,6 +161,29 @@ public final class Condition {
 
   public long capturedCount() {
     return captured.sum();
+  }
+
+  /**
+   * Counts a call about to be captured under this condition, unless the condition has ended meanwhile (it was found
+   * active a few microseconds earlier, on another thread than the one ending it). Together with {@link #end()} this
+   * makes the span count reported when a condition ends equal to the spans exported under it.
+   */
+  boolean claim() {
+    synchronized (this) {
+      if (ended) {
+        return false;
+      }
+      captured.increment();
+      return true;
+    }
+  }
+
+  /** Ends the condition for {@link #claim()} and returns the final number of spans captured under it. */
+  long end() {
+    synchronized (this) {
+      ended = true;
+      return captured.sum();
+    }
   }
 
   public long suppressedCount() {

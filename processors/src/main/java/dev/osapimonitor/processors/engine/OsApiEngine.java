@@ -217,14 +217,15 @@ public final class OsApiEngine implements CallHandler {
     boolean ending = event.endsWith(".lower") || event.endsWith(".expire") || event.endsWith(".close")
         || event.equals("trigger.renew");
     if (ending) {
-      b.put(CaptureAttributes.CAPTURE_SPANS, c.capturedCount());
+      long spans = c.end();
+      b.put(CaptureAttributes.CAPTURE_SPANS, spans);
       b.put(CaptureAttributes.CAPTURE_SUPPRESSED, c.suppressedCount());
       CaptureWindowRoots r = roots;
       if (r != null) {
         r.close(
             c.windowId(),
             Attributes.of(
-                CaptureAttributes.CAPTURE_SPANS, c.capturedCount(),
+                CaptureAttributes.CAPTURE_SPANS, spans,
                 CaptureAttributes.CAPTURE_SUPPRESSED, c.suppressedCount()));
       }
     }
@@ -598,6 +599,11 @@ public final class OsApiEngine implements CallHandler {
     if (fault == EngineOptions.FAULT_ATTRIBUTES) {
       throw new IllegalStateException("osapi-monitor test fault: attributes");
     }
+    if (!condition.claim()) {
+      // The condition ended since it was found active: the call is unflagged now.
+      counters.count(f.op(), Decision.UNFLAGGED, rule == null ? null : rule.name());
+      return null;
+    }
     Context parent;
     if (f.inRequest()) {
       parent = Context.current();
@@ -616,7 +622,6 @@ public final class OsApiEngine implements CallHandler {
       // its children. Closed in finishCaptured, on this thread: the gate ends calls strictly nested.
       call.scope = parent.with(call.span).makeCurrent();
     }
-    condition.captured.increment();
     propagate(f, cp, call.span.getSpanContext(), call);
     return call;
   }
