@@ -2,6 +2,7 @@ package dev.osapimonitor.extension.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -11,8 +12,13 @@ public final class Spans {
 
   private Spans() {}
 
+  /**
+   * The spans that match, in the order they started: batches can arrive in any order (the spool, a retry, two
+   * exports in flight), so the order received means nothing.
+   */
   public static List<ReceivedSpan> where(List<ReceivedSpan> spans, Predicate<ReceivedSpan> p) {
-    return spans.stream().filter(p).collect(Collectors.toList());
+    return spans.stream().filter(p).sorted(Comparator.comparingLong(ReceivedSpan::startNanos))
+        .collect(Collectors.toList());
   }
 
   public static Predicate<ReceivedSpan> named(String name) {
