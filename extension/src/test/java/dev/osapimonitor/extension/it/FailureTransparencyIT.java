@@ -60,6 +60,10 @@ class FailureTransparencyIT {
     }
     assertThat(extended.exitCode()).as(extended.stderr()).isZero();
     assertThat(extended.stdout()).isEqualTo(bare.stdout());
-    single(spans, named("file.open").and(attr("file.path", "/nonexistent/osapi/in.txt")), "missing file");
+    ReceivedSpan missing =
+        single(spans, named("file.open").and(attr("file.path", "/nonexistent/osapi/in.txt")), "missing file");
+    // The embedded agent still knows its own version (it reads it from the jar's manifest).
+    assertThat(missing.resource()).containsEntry("telemetry.distro.version", "2.31.1");
+    assertThat(extended.stderr()).contains("opentelemetry-javaagent - version: 2.31.1");
   }
 }
