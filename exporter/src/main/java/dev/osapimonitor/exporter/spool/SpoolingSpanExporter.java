@@ -45,6 +45,11 @@ public final class SpoolingSpanExporter implements SpanExporter {
   private final long exportTimeoutMillis;
   private final ArrayDeque<byte[]> memory = new ArrayDeque<>();
   private long memoryBytes;
+  /**
+   * The memory batch the worker is sending, guarded by {@code memory}: never the one evicted to make room, or it
+   * would be counted as dropped and still be delivered (and the next one, really dropped, not counted).
+   */
+  private byte[] inFlight;
   private final Object signal = new Object();
   private final Thread worker;
   private volatile boolean running = true;
@@ -185,10 +190,21 @@ public final class SpoolingSpanExporter implements SpanExporter {
       }
     }
     synchronized (memory) {
-      while (!memory.isEmpty() && memoryBytes + frame.length > memoryMaxBytes) {
-        byte[] oldest = memory.removeFirst();
+      while (memoryBytes + frame.length > memoryMaxBytes) {
+        byte[] oldest = null;
+        for (byte[] waiting : memory) {
+          if (waiting != inFlight) {
+            oldest = waiting;
+            break;
+          }
+        }
+        if (oldest == null) {
+          break; // only the batch being sent is left: the bound is exceeded by at most that batch
+        }
+        memory.removeFirstOccurrence(oldest);
         memoryBytes -= oldest.length;
         SpoolStats.droppedSpans.addAndGet(Math.max(0, SpanCodec.spanCount(oldest)));
+        SpoolStats.pendingSpans.addAndGet(-Math.max(0, SpanCodec.spanCount(oldest)));
       }
       if (frame.length > memoryMaxBytes) {
         SpoolStats.droppedSpans.addAndGet(spans.size());
@@ -249,7 +265,8 @@ public final class SpoolingSpanExporter implements SpanExporter {
       frames = new ArrayList<>(1);
       synchronized (memory) {
         if (!memory.isEmpty()) {
-          frames.add(memory.peekFirst());
+          inFlight = memory.peekFirst();
+          frames.add(inFlight);
         }
       }
       fromDisk = false;
@@ -257,6 +274,18 @@ public final class SpoolingSpanExporter implements SpanExporter {
     if (frames.isEmpty()) {
       return false;
     }
+    try {
+      return deliver(fromDisk, frames);
+    } finally {
+      if (!fromDisk) {
+        synchronized (memory) {
+          inFlight = null;
+        }
+      }
+    }
+  }
+
+  private boolean deliver(boolean fromDisk, List<byte[]> frames) throws IOException, InterruptedException {
     List<SpanData> spans = new ArrayList<>();
     int usable = 0;
     for (byte[] frame : frames) {
@@ -304,6 +333,11 @@ public final class SpoolingSpanExporter implements SpanExporter {
       return true;
     }
     failedAttempts++;
+    if (!fromDisk) {
+      synchronized (memory) {
+        inFlight = null; // not sent any more: while backing off, the oldest batch is the first to make room
+      }
+    }
     sleep(backoffNanos);
     backoffNanos = Math.min(maxBackoffNanos, backoffNanos * 2);
     return false;

@@ -24,6 +24,10 @@ final class FlakyBackend implements AutoCloseable {
   private volatile String retryAfter;
   final List<String> spanIds = new CopyOnWriteArrayList<>();
   final AtomicInteger requests = new AtomicInteger();
+  /** When set, each request waits for it before it is answered (a batch held in flight). */
+  volatile java.util.concurrent.CountDownLatch hold;
+  /** Counted down when a held request arrives. */
+  final java.util.concurrent.Semaphore arrived = new java.util.concurrent.Semaphore(0);
 
   FlakyBackend() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -36,7 +40,17 @@ final class FlakyBackend implements AutoCloseable {
             in = new GZIPInputStream(in);
           }
           byte[] body = in.readAllBytes();
-          int code = status;
+          int answer = status; // read before the hold: a request answered 200 was always held when holding
+          java.util.concurrent.CountDownLatch held = hold;
+          if (answer == 200 && held != null) {
+            arrived.release();
+            try {
+              held.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          int code = answer;
           if (code == 200) {
             ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(body);
             for (ResourceSpans rs : request.getResourceSpansList()) {

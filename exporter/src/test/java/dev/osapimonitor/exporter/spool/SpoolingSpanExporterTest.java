@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -139,6 +140,42 @@ class SpoolingSpanExporterTest {
       backend.answer(200, null);
       await().atMost(Duration.ofSeconds(10)).until(() -> backend.spanIds.size() == 10);
       assertThat(SpoolStats.takeProblems()).anySatisfy(p -> assertThat(p[0]).isEqualTo("spool.unavailable"));
+      exporter.shutdown().join(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void theMemoryBacklogNeverEvictsTheBatchBeingSentSoDroppedAndDeliveredAddUp() throws Exception {
+    Path notADir = Files.createFile(dir.resolve("file"));
+    try (FlakyBackend backend = new FlakyBackend()) {
+      backend.answer(503, null);
+      byte[] one = SpanCodec.encode(TestSpans.make(5));
+      SpoolingSpanExporter exporter =
+          SpoolingSpanExporter.builder(otlp(backend))
+              .setDirectory(notADir.resolve("spool")) // unusable for anyone, root included: memory only
+              .setMemoryMaxBytes(one.length * 2L + 100)
+              .setBackoff(Duration.ofMillis(50), Duration.ofMillis(100))
+              .build();
+      List<SpanData> first = TestSpans.make(5);
+      assertThat(exporter.export(first).join(10, TimeUnit.SECONDS).isSuccess()).isTrue(); // refused: in memory
+      // The worker's next attempt is held in flight by the backend, which then accepts.
+      CountDownLatch release = new CountDownLatch(1);
+      backend.hold = release;
+      backend.answer(200, null);
+      assertThat(backend.arrived.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
+      long dropped = SpoolStats.dropped();
+      List<SpanData> second = TestSpans.make(5);
+      List<SpanData> third = TestSpans.make(5);
+      assertThat(exporter.export(second).join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+      assertThat(exporter.export(third).join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+      // Room for the third was made by dropping the second, not the first (which is being sent).
+      assertThat(SpoolStats.dropped() - dropped).isEqualTo(5);
+      backend.hold = null;
+      release.countDown();
+      await().atMost(Duration.ofSeconds(10)).until(() -> backend.spanIds.size() >= 10);
+      Thread.sleep(300);
+      assertThat(backend.spanIds).containsExactlyInAnyOrderElementsOf(
+          java.util.stream.Stream.concat(ids(first).stream(), ids(third).stream()).collect(Collectors.toList()));
       exporter.shutdown().join(10, TimeUnit.SECONDS);
     }
   }
