@@ -76,8 +76,7 @@ public final class OsApiGate {
       // Inside a followed call, or on one of the extension's own threads.
       return null;
     }
-    OsApiCall container = CURRENT.get();
-    if (container != null && inside(container, op)) {
+    if (OsApiOps.isContainer(op) && inside(CURRENT.get(), op)) {
       // The same operation nested in a container is part of it (a readObject inside a custom readObject).
       return null;
     }
@@ -96,7 +95,7 @@ public final class OsApiGate {
     if (call != null && call.containerOp() >= 0) {
       // The code a container runs is the application's: its OS calls are decided on their own.
       depth[0] = 0;
-      call.outer = container;
+      call.outer = CURRENT.get();
       CURRENT.set(call);
     }
     return call;

@@ -203,8 +203,9 @@ public final class SpoolingSpanExporter implements SpanExporter {
         }
         memory.removeFirstOccurrence(oldest);
         memoryBytes -= oldest.length;
-        SpoolStats.droppedSpans.addAndGet(Math.max(0, SpanCodec.spanCount(oldest)));
-        SpoolStats.pendingSpans.addAndGet(-Math.max(0, SpanCodec.spanCount(oldest)));
+        int evicted = Math.max(0, SpanCodec.spanCount(oldest));
+        SpoolStats.droppedSpans.addAndGet(evicted);
+        SpoolStats.pendingSpans.addAndGet(-evicted);
       }
       if (frame.length > memoryMaxBytes) {
         SpoolStats.droppedSpans.addAndGet(spans.size());

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.osapimonitor.extension.it.apps.NestedCallsWorkload;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,17 +22,23 @@ class NestedCallsIT {
 
   @TempDir Path dir;
 
+  /** Runs the workload under an example policy; adds the spans it exported to {@code spans}. */
+  private static ChildJvm.Result run(String policy, Path file, List<ReceivedSpan> spans) throws Exception {
+    ChildJvm.Result result;
+    try (HttpOtlpReceiver receiver = new HttpOtlpReceiver()) {
+      result = ChildJvm.of(NestedCallsWorkload.class).examplePolicy(policy).exportTo(receiver)
+          .args(file.toString()).run();
+      spans.addAll(receiver.spans());
+    }
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    return result;
+  }
+
   @Test
   void callsInsideContainersAreRecordedAndParentedUnderThem() throws Exception {
     Path secret = Files.writeString(dir.resolve("plc-credentials.txt"), "operator:hunter2");
-    ChildJvm.Result result;
-    List<ReceivedSpan> spans;
-    try (HttpOtlpReceiver receiver = new HttpOtlpReceiver()) {
-      result = ChildJvm.of(NestedCallsWorkload.class).examplePolicy("capture-all.yaml").exportTo(receiver)
-          .args(secret.toString()).run();
-      spans = receiver.spans();
-    }
-    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    List<ReceivedSpan> spans = new ArrayList<>();
+    ChildJvm.Result result = run("capture-all.yaml", secret, spans);
     assertThat(result.stdout()).contains("gadget nested TagValue", "gadget shell 3", "gadget read 16",
         "deserialized Gadget", "script 0");
 
@@ -65,15 +72,8 @@ class NestedCallsIT {
 
   @Test
   void underTheDefaultPolicyAGadgetsShellFiresTheShellTrigger() throws Exception {
-    Path secret = Files.writeString(dir.resolve("notes.txt"), "nothing");
-    ChildJvm.Result result;
-    List<ReceivedSpan> spans;
-    try (HttpOtlpReceiver receiver = new HttpOtlpReceiver()) {
-      result = ChildJvm.of(NestedCallsWorkload.class).examplePolicy("default.yaml").exportTo(receiver)
-          .args(secret.toString()).run();
-      spans = receiver.spans();
-    }
-    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    List<ReceivedSpan> spans = new ArrayList<>();
+    run("default.yaml", Files.writeString(dir.resolve("notes.txt"), "nothing"), spans);
     ReceivedSpan trigger = single(spans, named("process.exec").and(attr("osapi.capture.kind", "trigger"))
         .and(attr("process.executable.path", "/bin/sh")), "the shell trigger");
     assertThat(trigger.attributes())

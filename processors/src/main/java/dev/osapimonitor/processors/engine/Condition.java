@@ -40,7 +40,8 @@ public final class Condition {
   private final String windowId;
   private final String rule;
   private final CaptureWindow window;
-  final LongAdder captured = new LongAdder();
+  /** Spans captured under this condition; guarded by this (see {@link #claim()}). */
+  private long captured;
   final LongAdder suppressed = new LongAdder();
   final AtomicLong lookbackExported = new AtomicLong();
   /** Set once the condition has ended (lowered, expired, closed, renewed); guarded by this. */
@@ -159,8 +160,8 @@ public final class Condition {
     return window;
   }
 
-  public long capturedCount() {
-    return captured.sum();
+  public synchronized long capturedCount() {
+    return captured;
   }
 
   /**
@@ -168,22 +169,18 @@ public final class Condition {
    * active a few microseconds earlier, on another thread than the one ending it). Together with {@link #end()} this
    * makes the span count reported when a condition ends equal to the spans exported under it.
    */
-  boolean claim() {
-    synchronized (this) {
-      if (ended) {
-        return false;
-      }
-      captured.increment();
-      return true;
+  synchronized boolean claim() {
+    if (ended) {
+      return false;
     }
+    captured++;
+    return true;
   }
 
   /** Ends the condition for {@link #claim()} and returns the final number of spans captured under it. */
-  long end() {
-    synchronized (this) {
-      ended = true;
-      return captured.sum();
-    }
+  synchronized long end() {
+    ended = true;
+    return captured;
   }
 
   public long suppressedCount() {
